@@ -201,11 +201,11 @@ class DriverSchema(StrictSchema):
         if not working_capital and data.get("component"):
             raise ValidationError("only a working_capital driver has a component", "component")
         improvement = data.get("improvement")
-        if data.get("type") == "margin_improvement" and improvement is not None:
-            if improvement.low < 0 or improvement.high > 1:
-                raise ValidationError(
-                    {"improvement": ["a margin improvement is a fraction between 0 and 1"]}
-                )
+        is_margin = data.get("type") == "margin_improvement"
+        if is_margin and improvement is not None and (improvement.low < 0 or improvement.high > 1):
+            raise ValidationError(
+                {"improvement": ["a margin improvement is a fraction between 0 and 1"]}
+            )
 
 
 class TimingSchema(StrictSchema):

@@ -1,0 +1,57 @@
+"""Evaluation of a case document, shared by the case and compute endpoints.
+
+The API adds no maths: a document is loaded by :func:`valueframe.schema.load_case`,
+evaluated by :func:`valueframe.evaluate.evaluate` and dumped with
+:class:`valueframe.evaluation_schema.EvaluationSchema`, the same figures the PDFs show.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from marshmallow import Schema, fields
+
+from valueframe.evaluate import evaluate
+from valueframe.evaluation_schema import EvaluationSchema, FindingSchema
+from valueframe.model import ValueCase
+from valueframe.schema import load_case
+from valueframe.stages import check
+
+__all__ = [
+    "EvaluationSchema",
+    "FindingSchema",
+    "SimulationResponseSchema",
+    "TornadoResponseSchema",
+    "evaluate_case",
+    "evaluation_response",
+    "findings_of",
+]
+
+
+def evaluate_case(case: ValueCase, *, simulate: bool = True):
+    return evaluate(case, simulate=simulate)
+
+
+def evaluation_response(document: dict | ValueCase) -> dict:
+    case = document if isinstance(document, ValueCase) else load_case(document)
+    return EvaluationSchema().dump(evaluate_case(case))
+
+
+def findings_of(document: dict | ValueCase) -> list:
+    """The stage-check findings (dump them with FindingSchema)."""
+    case = document if isinstance(document, ValueCase) else load_case(document)
+    return check(case)
+
+
+def _part(name: str) -> fields.Field:
+    return copy.deepcopy(EvaluationSchema._declared_fields[name])
+
+
+SimulationResponseSchema = Schema.from_dict(
+    {"currency": fields.String(required=True), "simulation": _part("simulation")},
+    name="SimulationResponse",
+)
+TornadoResponseSchema = Schema.from_dict(
+    {"currency": fields.String(required=True), "tornado": _part("tornado")},
+    name="TornadoResponse",
+)

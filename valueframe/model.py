@@ -28,6 +28,7 @@ DRIVER_TYPES = (
     "cost_reduction",
     "cost_avoidance",
     "margin_improvement",
+    "price_realisation",
     "working_capital",
 )
 WORKING_CAPITAL_COMPONENTS = ("inventory", "receivables", "payables")
@@ -172,8 +173,9 @@ class Driver:
 
     ``improvement`` is in the driver's own unit: revenue_uplift - added revenue per year;
     cost_reduction / cost_avoidance - cost saved or avoided per year; margin_improvement -
-    fraction of baseline variable costs removed; working_capital - days removed from DIO
-    or DSO, or days added to DPO, for ``component``.
+    fraction of baseline variable costs removed; price_realisation - revenue recovered per
+    year on unchanged volume (price leakage stopped); working_capital - days removed from
+    DIO or DSO, or days added to DPO, for ``component``.
     """
 
     type: str

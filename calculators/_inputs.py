@@ -23,6 +23,8 @@ def to_decimal(value: Number, argument: str) -> Decimal:
     """Convert ``value`` to a finite Decimal or raise naming ``argument``."""
     if isinstance(value, bool):
         raise OutOfRangeError(argument, "expected a number, got a boolean")
+    if isinstance(value, np.generic):  # before float: np.float64 is a float subclass
+        value = value.item()
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -36,8 +38,6 @@ def to_decimal(value: Number, argument: str) -> Decimal:
             result = Decimal(value.strip())
         except InvalidOperation:
             raise OutOfRangeError(argument, f"not a decimal number: {value!r}") from None
-    elif isinstance(value, np.integer | np.floating):
-        return to_decimal(value.item(), argument)
     else:
         raise OutOfRangeError(argument, f"expected a number, got {type(value).__name__}")
     if not result.is_finite():

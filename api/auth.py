@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import click
 from flask import Flask, g, request
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from api.errors import Problem
@@ -118,7 +119,7 @@ def rate_limit_key() -> str:
     return f"key:{principal.key_prefix}" if principal else f"ip:{request.remote_addr}"
 
 
-keys_cli = click.Group("keys", help="Create, revoke and list API keys.")
+keys_cli = AppGroup("keys", help="Create, revoke and list API keys.")
 
 
 @keys_cli.command("create")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -97,7 +98,7 @@ def load_samples(workspace_name: str, echo=click.echo) -> tuple[int, int, int]:
     return loaded, skipped, failed
 
 
-samples_cli = click.Group("samples", help="Sample cases.")
+samples_cli = AppGroup("samples", help="Sample cases.")
 
 
 @samples_cli.command("load")

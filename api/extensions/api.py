@@ -99,13 +99,9 @@ class StrictParser(FlaskParser):
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         status = error_status_code or self.DEFAULT_VALIDATION_STATUS
-        raise Problem(
-            status,
-            "validation",
-            errors=errors._webargs_errors(error.messages),
-            detail=None,
-            headers=dict(error_headers or {}),
-        ) from error
+        problem = errors.ValidationProblem(errors._webargs_errors(error.messages), status=status)
+        problem.headers.update(error_headers or {})
+        raise problem from error
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -37,6 +37,7 @@ from api.resources.cases.schemas import (
 from api.resources.cases.service import etag
 from api.resources.evaluation import EvaluationSchema, evaluation_response, findings_of
 from api.samples import load_sample
+from valueframe import templates
 from valueframe.schema import ValueCaseSchema, load_case
 
 blp = Blueprint(
@@ -56,7 +57,7 @@ CASE_EXAMPLE = {
     "template": "manufacturing",
     "locale": "zh-CN",
     "title": "华东工厂 2026 价值参照系",
-    "customer": "华东精密制造有限公司",
+    "customer": {"name": "华东精密制造有限公司"},
 }
 
 
@@ -76,8 +77,6 @@ def _new_case_from(args: dict):
     if "document" in args:
         return args["document"], args.get("note") or "created"
     if "template" in args:
-        from valueframe import templates
-
         try:
             templates.template(args["template"])
         except (KeyError, LookupError):
@@ -87,12 +86,21 @@ def _new_case_from(args: dict):
                 detail=f"no template {args['template']!r}",
                 errors=[{"field": "template", "in": "body", "message": "no such template"}],
             ) from None
-        case = templates.new_case(
-            args["template"],
-            args.get("locale", "en"),
-            title=args.get("title"),
-            customer=args.get("customer"),
-        )
+        try:
+            case = templates.new_case(
+                args["template"],
+                args.get("locale", "en"),
+                title=args.get("title"),
+                customer=args.get("customer"),
+                seller=args.get("seller"),
+            )
+        except ValidationError as error:
+            raise Problem(
+                422,
+                "validation",
+                detail="the template with these overrides is not a valid case",
+                errors=flatten_messages(error.messages, location="body"),
+            ) from None
         return case, args.get("note") or f"created from template {args['template']}"
     if "clone_of" in args:
         source = service.get_case(_ws(), args["clone_of"])

@@ -9,11 +9,23 @@ from api.extensions.api import StrictSchema
 from api.extensions.fields import StoredDocument, UtcDateTime
 from valueframe import model
 from valueframe.evaluation_schema import FindingSchema
-from valueframe.fields import Name
+from valueframe.fields import Color, Name
 from valueframe.schema import ValueCaseSchema
 
 SORTS = ("updated_at", "-updated_at", "created_at", "-created_at", "title", "-title")
 SORTS += ("customer", "-customer")
+
+
+class CustomerOverrideSchema(StrictSchema):
+    name = Name()
+    industry = Name()
+    size = fields.String(validate=validate.Length(max=300))
+
+
+class SellerOverrideSchema(StrictSchema):
+    name = Name()
+    primary_color = Color()
+    accent_color = Color()
 
 
 class CaseCreateSchema(StrictSchema):
@@ -31,7 +43,14 @@ class CaseCreateSchema(StrictSchema):
         metadata={"description": "With template: the language of the new case"},
     )
     title = Name(metadata={"description": "With template: the case title"})
-    customer = Name(metadata={"description": "With template: the customer's name"})
+    customer = fields.Nested(
+        "CustomerOverrideSchema",
+        metadata={"description": "With template: the customer, over the placeholder"},
+    )
+    seller = fields.Nested(
+        "SellerOverrideSchema",
+        metadata={"description": "With template: your company, over the placeholder"},
+    )
     clone_of = fields.UUID(metadata={"description": "Copy this case of your workspace"})
     sample = fields.String(
         validate=validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"),
@@ -51,7 +70,7 @@ class CaseCreateSchema(StrictSchema):
                 + (f" (got {', '.join(sources)})" if sources else ""),
             )
         if "template" not in data:
-            for name in ("locale", "title", "customer"):
+            for name in ("locale", "title", "customer", "seller"):
                 if name in data:
                     raise ValidationError("only with template", name)
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import http
 import logging
+import math
 import re
+import time
 
 from flask import Flask, current_app, request
 from marshmallow import Schema, ValidationError, fields
@@ -203,10 +205,20 @@ def from_http_exception(error: HTTPException) -> Problem:
     if status == 405 and error.get_response().headers.get("Allow"):
         problem.headers["Allow"] = error.get_response().headers["Allow"]
     if status == 429:
-        retry = getattr(error, "retry_after", None)
-        if retry:
-            problem.headers["Retry-After"] = retry
+        problem.headers["Retry-After"] = _rate_limit_retry_after()
     return problem
+
+
+def _rate_limit_retry_after() -> int:
+    """Seconds until the breached limit's window lets the next request through."""
+    limiter = current_app.extensions.get("valueframe_limiter")
+    try:
+        limit = limiter.current_limit if limiter else None
+        if limit is not None:
+            return max(1, math.ceil(limit.reset_at - time.time()))
+    except Exception:  # the storage may be unreachable; a conservative answer is fine
+        log.debug("could not read the rate limit window", exc_info=True)
+    return 60
 
 
 def handle_problem(error: Problem):

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> Limiter:
         default_limits_exempt_when=lambda: g.get("principal") is None,
         storage_uri=config["VALUEFRAME_RATE_LIMIT_STORAGE_URI"],
         strategy="moving-window",
-        headers_enabled=True,
+        headers_enabled=False,  # it would put Retry-After on every response; see errors.py
         enabled=config["VALUEFRAME_RATE_LIMIT_ENABLED"],
         key_prefix="valueframe",
     )

@@ -23,7 +23,7 @@ __all__ = [
     "SimulationResponseSchema",
     "TornadoResponseSchema",
     "evaluate_case",
-    "evaluation_response",
+    "evaluation_of",
     "findings_of",
 ]
 
@@ -32,9 +32,10 @@ def evaluate_case(case: ValueCase, *, simulate: bool = True):
     return evaluate(case, simulate=simulate)
 
 
-def evaluation_response(document: dict | ValueCase) -> dict:
+def evaluation_of(document: dict | ValueCase):
+    """The Evaluation of a stored or posted document (dump it with EvaluationSchema)."""
     case = document if isinstance(document, ValueCase) else load_case(document)
-    return EvaluationSchema().dump(evaluate_case(case))
+    return evaluate_case(case)
 
 
 def findings_of(document: dict | ValueCase) -> list:

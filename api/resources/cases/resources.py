@@ -35,7 +35,7 @@ from api.resources.cases.schemas import (
     VersionSchema,
 )
 from api.resources.cases.service import etag
-from api.resources.evaluation import EvaluationSchema, evaluation_response, findings_of
+from api.resources.evaluation import EvaluationSchema, evaluation_of, findings_of
 from api.samples import load_sample
 from valueframe import templates
 from valueframe.schema import ValueCaseSchema, load_case
@@ -346,7 +346,7 @@ def restore_version(case_id, number):
 def case_evaluation(case_id):
     """Evaluate the current version of a case"""
     row = service.get_case(_ws(), case_id)
-    return evaluation_response(row.document)
+    return evaluation_of(row.document)
 
 
 @blp.route("/<uuid:case_id>/versions/<int:number>/evaluation")
@@ -355,7 +355,7 @@ def case_evaluation(case_id):
 def version_evaluation(case_id, number):
     """Evaluate one version of a case"""
     version = service.get_version(_ws(), case_id, number)
-    return evaluation_response(version.document)
+    return evaluation_of(version.document)
 
 
 @blp.route("/<uuid:case_id>/checks")

@@ -8,6 +8,8 @@ from marshmallow import fields, validate
 
 from api.extensions.api import StrictSchema
 from valueframe import model
+from valueframe.grid import grid_codes
+from valueframe.questions import ELEMENTS, QUESTION_TYPES
 
 
 def _localise(value):
@@ -62,10 +64,14 @@ class GridSchema(StrictSchema):
 
 class QuestionArgsSchema(LangArgsSchema):
     cell = fields.String(
-        validate=validate.Length(max=64), metadata={"example": "process.management"}
+        validate=validate.OneOf(grid_codes()),
+        metadata={"description": "Diagnostic questions of one grid cell"},
     )
-    element = fields.String(validate=validate.Length(max=64))
-    type = fields.String(validate=validate.Length(max=64))
+    element = fields.String(
+        validate=validate.OneOf(ELEMENTS),
+        metadata={"description": "Delivery questions about one element of the frame"},
+    )
+    type = fields.String(validate=validate.OneOf(QUESTION_TYPES))
 
 
 class QuestionSchema(StrictSchema):

@@ -148,6 +148,26 @@ def revoke_command(prefix: str) -> None:
     click.echo(f"revoked {prefix}")
 
 
+@keys_cli.command("check")
+@click.argument("key")
+def check_command(key: str) -> None:
+    """Exit 0 if KEY is a valid, unrevoked key (used by scripts/serve.sh)."""
+    match = KEY_PATTERN.match(key.strip())
+    row = None
+    if match:
+        row = db.session.execute(
+            select(ApiKey.key_hash, ApiKey.revoked_at).where(ApiKey.prefix == match.group(1))
+        ).first()
+    valid = (
+        row is not None
+        and row.revoked_at is None
+        and hmac.compare_digest(hash_secret(match.group(2)), row.key_hash)
+    )
+    if not valid:
+        raise click.ClickException("not a valid key")
+    click.echo("valid")
+
+
 @keys_cli.command("list")
 def list_command() -> None:
     """List keys: prefix, workspace, name, created, revoked."""

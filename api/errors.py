@@ -174,7 +174,7 @@ def problem_body(problem: Problem) -> dict:
 
 def problem_response(problem: Problem):
     response = current_app.response_class(
-        current_app.json.dumps(problem_body(problem)),
+        current_app.json.dumps(problem_body(problem), separators=(",", ":")),
         status=problem.status,
         mimetype=PROBLEM_CONTENT_TYPE,
     )

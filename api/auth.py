@@ -119,12 +119,29 @@ def rate_limit_key() -> str:
     return f"key:{principal.key_prefix}" if principal else f"ip:{request.remote_addr}"
 
 
+def _bounded(value: str, limit: int, name: str) -> str:
+    if len(value) > limit or "\x00" in value:
+        raise click.BadParameter(f"at most {limit} characters, no NUL", param_hint=name)
+    return value
+
+
 keys_cli = AppGroup("keys", help="Create, revoke and list API keys.")
 
 
 @keys_cli.command("create")
-@click.option("--workspace", required=True, help="Workspace name (created if new).")
-@click.option("--name", default="", help="A label for the key.")
+@click.option(
+    "--workspace",
+    required=True,
+    type=click.STRING,
+    callback=lambda ctx, param, value: _bounded(value, 200, param.name),
+    help="Workspace name (created if new).",
+)
+@click.option(
+    "--name",
+    default="",
+    callback=lambda ctx, param, value: _bounded(value, 200, param.name),
+    help="A label for the key.",
+)
 def create_command(workspace: str, name: str) -> None:
     """Create a key and print it once (only its hash is stored)."""
     full, key = create_key(workspace, name)

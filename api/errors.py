@@ -249,18 +249,53 @@ def handle_calculator_error(error: CalculatorError):
 
 def handle_database_unavailable(error: Exception):
     log.warning("database unavailable: %s", type(error).__name__)
-    from api.extensions.db import db
-
-    try:
-        db.session.rollback()
-    except Exception:  # the connection may be gone already
-        log.debug("rollback after outage failed", exc_info=True)
+    _rollback()
     return problem_response(
         Problem(
             503,
             "service-unavailable",
             detail="the database cannot be reached; retry shortly",
             headers={"Retry-After": current_app.config["VALUEFRAME_RETRY_AFTER_SECONDS"]},
+        )
+    )
+
+
+def _rollback() -> None:
+    from api.extensions.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone already
+        log.debug("rollback failed", exc_info=True)
+
+
+def handle_integrity_error(error: sa_exc.IntegrityError):
+    """A unique or foreign key constraint lost a race with a concurrent request."""
+    log.info("integrity error on %s %s: %s", request.method, request.path, error.orig)
+    _rollback()
+    return problem_response(
+        Problem(409, detail="a concurrent request changed the same data; retry the request")
+    )
+
+
+def handle_data_error(error: sa_exc.DataError):
+    """A value the schemas let through but the database refuses (a gap in validation)."""
+    log.warning("data error on %s %s: %s", request.method, request.path, error.orig)
+    _rollback()
+    return problem_response(
+        Problem(422, "validation", detail="a value does not fit what the database stores")
+    )
+
+
+def handle_arithmetic_error(error: ArithmeticError):
+    """Inputs that valid schemas accept but the arithmetic cannot handle (overflow...)."""
+    log.warning("arithmetic error on %s %s: %r", request.method, request.path, error, exc_info=True)
+    return problem_response(
+        Problem(
+            422,
+            "calculation",
+            detail="these inputs cannot be computed (the arithmetic overflows or divides by "
+            "zero); check magnitudes, rates and horizons",
         )
     )
 
@@ -281,6 +316,9 @@ def register(app: Flask) -> None:
     app.register_error_handler(CalculatorError, handle_calculator_error)
     for outage in (sa_exc.OperationalError, sa_exc.DisconnectionError, sa_exc.TimeoutError):
         app.register_error_handler(outage, handle_database_unavailable)
+    app.register_error_handler(sa_exc.IntegrityError, handle_integrity_error)
+    app.register_error_handler(sa_exc.DataError, handle_data_error)
+    app.register_error_handler(ArithmeticError, handle_arithmetic_error)
     app.register_error_handler(Exception, handle_unexpected)
 
 

@@ -24,7 +24,11 @@ class UtcDateTime(fields.AwareDateTime):
         return None if value is None else iso_datetime(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(dt.UTC)
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+            raise ValidationError("out of the representable range in UTC") from None
 
 
 class StoredDocument(fields.Nested):

@@ -23,7 +23,7 @@ def _routes(app):
 
 def _fill(template: str, case_id: str) -> str:
     path = re.sub(r"<uuid:case_id>", case_id, template)
-    path = re.sub(r"<int:number>", "1", path)
+    path = re.sub(r"<int(\([^)]*\))?:number>", "1", path)
     return re.sub(r"<(string:)?template_id>", "manufacturing", path)
 
 

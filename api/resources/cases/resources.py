@@ -135,7 +135,7 @@ class Cases(MethodView):
         if "stage" in args:
             query = query.where(Case.stage == args["stage"])
         if "updated_since" in args:
-            query = query.where(Case.updated_at >= service.as_utc(args["updated_since"]))
+            query = query.where(Case.updated_at >= args["updated_since"])
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         sort = args["sort"]
         column = _SORT_COLUMNS[sort.lstrip("-")]
@@ -309,7 +309,7 @@ def list_versions(case_id):
     }
 
 
-@blp.route("/<uuid:case_id>/versions/<int:number>")
+@blp.route("/<uuid:case_id>/versions/<int(min=1, max=2147483647):number>")
 @blp.response(200, VersionSchema)
 @blp.problems(401, 404, 429)
 def get_version(case_id, number):
@@ -325,7 +325,7 @@ def get_version(case_id, number):
     }
 
 
-@blp.route("/<uuid:case_id>/versions/<int:number>/restore", methods=["POST"])
+@blp.route("/<uuid:case_id>/versions/<int(min=1, max=2147483647):number>/restore", methods=["POST"])
 @unit_of_work
 @blp.if_match()
 @blp.response(200, CaseSchema)
@@ -349,7 +349,7 @@ def case_evaluation(case_id):
     return evaluation_of(row.document)
 
 
-@blp.route("/<uuid:case_id>/versions/<int:number>/evaluation")
+@blp.route("/<uuid:case_id>/versions/<int(min=1, max=2147483647):number>/evaluation")
 @blp.response(200, EvaluationSchema)
 @blp.problems(401, 404, 422, 429)
 def version_evaluation(case_id, number):

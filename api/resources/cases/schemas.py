@@ -120,9 +120,8 @@ class CaseListArgsSchema(StrictSchema):
         validate=validate.Length(min=1, max=300), metadata={"description": "Exact industry"}
     )
     stage = fields.String(validate=validate.OneOf(model.STAGES))
-    updated_since = fields.AwareDateTime(
-        default_timezone=None,
-        metadata={"description": "ISO 8601 with offset; cases updated at or after it"},
+    updated_since = UtcDateTime(
+        metadata={"description": "ISO 8601 (UTC if no offset); cases updated at or after it"},
     )
     include_deleted = fields.Boolean(load_default=False)
 

@@ -14,7 +14,6 @@ record commit together).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from flask import request
@@ -202,9 +201,3 @@ def merge_patch(target, patch):
         else:
             result[key] = merge_patch(result.get(key), value)
     return result
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)

@@ -31,7 +31,7 @@ IRR_NONE = 1
 """No sign change (or no non-zero flow): no IRR exists; the rate is NaN."""
 IRR_MULTIPLE = 2
 """Several sign changes: several (or no) IRRs may exist; the rate is numpy-financial 1.0.0's
-choice (the real root closest to 0) or NaN when there is no real root."""
+choice (the IRR closest to 0) or NaN when there is none."""
 
 ROW_BLOCK = 16_384
 """Rows solved together by :func:`batch_irr` (a cache-sized block)."""
@@ -67,10 +67,12 @@ def batch_npv(rates, flows) -> np.ndarray:
     cash = _flows(flows)
     rate = _rates(rates, cash.shape[0])
     x = 1.0 / (1.0 + rate)
+    columns = np.ascontiguousarray(cash.T)
     total = np.zeros(cash.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(cash.shape[1] - 1, -1, -1):
-            total = total * x + cash[:, t]
+        for t in range(columns.shape[0] - 1, -1, -1):
+            total *= x
+            total += columns[t]
     return total
 
 
@@ -140,56 +142,41 @@ def _midpoint(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.where(lo > 0, middle, np.minimum(0.5 * hi, 1.0))
 
 
-def _unique_roots(columns: np.ndarray, last: np.ndarray, sign: np.ndarray, tol, max_iter):
-    """The one root ``x > 0`` of each row (every row has exactly one sign change).
+def _bound(oriented: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Lagrange's upper bound on the positive roots of each column's polynomial.
 
-    Rows are scaled so the last non-zero flow is positive and the largest is 1; then the
-    negative flows all come before the positive ones, ``p(x) < 0`` left of the root and
-    ``p(x) > 0`` right of it.
-
-    * Bracket: starts as ``(0, B)`` with the Lagrange bound for positive roots
-      ``B = 1 + (M / a_n)^(1/(n-k))`` (``a_n`` the last non-zero coefficient, ``k`` the last
-      negative one, ``M`` the largest negative magnitude); every evaluation shrinks it.
-    * Start: ``x0 = (N / P)^(1 / (t_P - t_N))`` with ``N``, ``P`` the sums of the negative
-      and positive flows and ``t_N < t_P`` their flow-weighted mean periods (exact for two
-      flows), clipped into the bracket.
-    * Step: Newton in ``x`` unless it would leave the bracket or fails to halve the step
-      before last (Numerical Recipes' ``rtsafe``); then bisection (:func:`_midpoint`).
-    * Converged: Newton step ``|dx| <= tol x`` (after a bisection: bracket ``<= 2 tol x``)
-      and ``|p(x)| <= RESIDUAL x sum_t |c_t| x^t``.
-
-    Returns x, NaN where not converged within ``max_iter`` iterations.
-    """
-    # Column layout (periods, rows): each step over the periods runs across all rows.
-    count, rows = columns.shape
-    index = np.arange(rows)
-    coefficients = columns * (sign / np.max(np.abs(columns), axis=0))
-    negative = np.minimum(coefficients, 0.0)
-    positive = coefficients - negative
-    last_negative = count - 1 - np.argmax(negative[::-1] < 0, axis=0)
-    periods = np.arange(count, dtype=np.float64)
+    ``oriented``: coefficients with the last non-zero one, ``a_n`` at index ``last``,
+    positive, and some negative coefficient (so there is a positive root). Then
+    ``B = 1 + (M / a_n)^(1/(n-k))`` with ``k`` the last index of a negative coefficient
+    and ``M`` the largest negative magnitude; capped to stay finite."""
+    count, rows = oriented.shape
+    last_negative = count - 1 - np.argmax(oriented[::-1] < 0, axis=0)
+    largest = -np.min(oriented, axis=0)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        outflow = -np.sum(negative, axis=0)
-        inflow = np.sum(positive, axis=0)
-        # einsum, not a BLAS product: no thread start-up for a (periods x rows) reduction
-        mean_gap = (
-            np.einsum("t,tr->r", periods, positive) / inflow
-            + np.einsum("t,tr->r", periods, negative) / outflow
-        )
-        bound = 1.0 + (-np.min(negative, axis=0) / coefficients[last, index]) ** (
-            1.0 / (last - last_negative)
-        )
-        bound = np.minimum(bound, np.finfo(np.float64).max / 4)
-        x = (outflow / inflow) ** (1.0 / mean_gap)
-    x = np.where((x > 0) & (x < bound), x, np.minimum(0.5 * bound, 1.0))
+        ratio = largest / oriented[last, np.arange(rows)]
+        bound = 1.0 + ratio ** (1.0 / (last - last_negative))
+    return np.minimum(bound, np.finfo(np.float64).max / 4)
 
-    lo = np.zeros(rows)
-    hi = bound
+
+def _bracketed_newton(coefficients, lo, hi, x, tol, max_iter) -> np.ndarray:
+    """The root of each column's polynomial ``p(x) = sum_t c[t] x^t`` inside ``(lo, hi)``.
+
+    Requires exactly one sign change of ``p`` in the bracket, from ``p < 0`` just right of
+    ``lo`` to ``p > 0`` just left of ``hi`` (the caller orients the coefficients), and a
+    start ``x`` inside it. Every evaluation shrinks the bracket. Each iteration takes a
+    Newton step unless it would leave the bracket or fails to halve the step before last
+    (Numerical Recipes' ``rtsafe``); then it bisects (:func:`_midpoint`). Converged: Newton
+    step ``|dx| <= tol x`` (after a bisection: bracket ``<= 2 tol x``) and
+    ``|p(x)| <= RESIDUAL x sum_t |c_t| x^t``. Returns x, NaN where not converged within
+    ``max_iter`` iterations. Rows are dropped from the working arrays as they converge.
+    """
+    rows = x.size
+    lo, hi = lo.copy(), hi.copy()
     step = hi - lo
     step_before = step.copy()
-    active = index
+    active = np.arange(rows)  # the rows still in the working arrays
+    finished = np.zeros(rows, dtype=bool)  # converged, still in the working arrays
     result = np.full(rows, np.nan)
-
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for _ in range(max_iter):
             value, slope = _horner(coefficients, x)
@@ -198,9 +185,8 @@ def _unique_roots(columns: np.ndarray, last: np.ndarray, sign: np.ndarray, tol, 
             np.copyto(hi, x, where=~below)
             new_x = x - value / slope
             # NaN comparisons are False, so a non-finite Newton step is rejected too.
-            accept = (
-                (lo <= new_x) & (new_x <= hi) & (np.abs(2.0 * value) <= np.abs(step_before * slope))
-            )
+            accept = (lo <= new_x) & (new_x <= hi)
+            accept &= np.abs(2.0 * value) <= np.abs(step_before * slope)
             step_before = step
             step = np.abs(new_x - x)
             small = step <= tol * new_x
@@ -209,26 +195,151 @@ def _unique_roots(columns: np.ndarray, last: np.ndarray, sign: np.ndarray, tol, 
                 middle = _midpoint(lo[rejected], hi[rejected])
                 new_x[rejected] = middle
                 step[rejected] = np.abs(middle - x[rejected])
-                bracket = hi[rejected] - lo[rejected]
-                small[rejected] = bracket <= 2.0 * tol * middle
+                small[rejected] = hi[rejected] - lo[rejected] <= 2.0 * tol * middle
             small |= value == 0
-            done = np.zeros(active.size, dtype=bool)
+            small &= ~finished
             candidates = np.flatnonzero(small)
             if candidates.size:
                 residual = np.abs(value[candidates])
-                scale = _scale(np.abs(coefficients[:, candidates]), x[candidates])
-                done[candidates] = residual <= RESIDUAL * scale
+                scale = _scale(np.abs(coefficients.take(candidates, axis=1)), x[candidates])
+                done = candidates[residual <= RESIDUAL * scale]
                 exact = value[done] == 0
                 result[active[done]] = np.where(exact, x[done], new_x[done])
-                keep = ~done
-                active = active[keep]
-                if active.size == 0:
+                finished[done] = True
+                remaining = finished.size - np.count_nonzero(finished)
+                if remaining == 0:
                     break
-                coefficients = coefficients[:, keep]
-                lo, hi, step, step_before = lo[keep], hi[keep], step[keep], step_before[keep]
-                new_x = new_x[keep]
+                if remaining <= 0.75 * finished.size:  # drop the finished rows
+                    keep = np.flatnonzero(~finished)
+                    active = active[keep]
+                    finished = finished[keep]
+                    coefficients = coefficients.take(keep, axis=1)
+                    lo, hi, step, step_before = lo[keep], hi[keep], step[keep], step_before[keep]
+                    new_x = new_x[keep]
             x = new_x
     return result
+
+
+def _unique_roots(
+    columns: np.ndarray, last: np.ndarray, sign: np.ndarray, tol, max_iter
+) -> np.ndarray:
+    """The one root ``x > 0`` of each column's polynomial (every column has exactly one
+    sign change), by :func:`_bracketed_newton` on ``(0, B)`` (:func:`_bound`).
+
+    Columns are scaled so the last non-zero flow is positive and the largest is 1; the
+    negative flows then all come before the positive ones, so ``p(x) < 0`` left of the
+    root and ``p(x) > 0`` right of it. Start: ``x0 = (N / P)^(1 / (t_P - t_N))`` with ``N``,
+    ``P`` the sums of the negative and positive flows and ``t_N < t_P`` their flow-weighted
+    mean periods (exact for two flows), clipped into the bracket.
+    """
+    count = columns.shape[0]
+    coefficients = columns * (sign / np.max(np.abs(columns), axis=0))
+    negative = np.minimum(coefficients, 0.0)
+    positive = coefficients - negative
+    periods = np.arange(count, dtype=np.float64)
+    bound = _bound(coefficients, last)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        outflow = -np.sum(negative, axis=0)
+        inflow = np.sum(positive, axis=0)
+        # einsum, not a BLAS product: no thread start-up for a (periods x rows) reduction
+        mean_gap = (
+            np.einsum("t,tr->r", periods, positive) / inflow
+            + np.einsum("t,tr->r", periods, negative) / outflow
+        )
+        x = (outflow / inflow) ** (1.0 / mean_gap)
+    x = np.where((x > 0) & (x < bound), x, np.minimum(0.5 * bound, 1.0))
+    return _bracketed_newton(coefficients, np.zeros_like(x), bound, x, tol, max_iter)
+
+
+def _taylor_shift(coefficients: np.ndarray) -> np.ndarray:
+    """Coefficients of ``p(x + 1)`` for each column's ``p(x) = sum_t c[t] x^t``
+    (repeated synthetic division: only additions)."""
+    shifted = coefficients.copy()
+    degree = shifted.shape[0] - 1
+    for i in range(degree):
+        for j in range(degree - 1, i - 1, -1):
+            shifted[j] += shifted[j + 1]
+    return shifted
+
+
+def _variations(coefficients: np.ndarray) -> np.ndarray:
+    """Sign variations down each column, zeros skipped."""
+    return _sign_changes(coefficients)[0]
+
+
+def _isolate(columns: np.ndarray):
+    """Descartes counts for :func:`_several_changes_rates` (columns scaled to max 1):
+    ``(provable, roots in (0, 1), roots in (1, inf), p(1))`` per column, the counts being
+    upper bounds and exact where ``provable``."""
+    count = columns.shape[0]
+    right = _taylor_shift(columns)
+    left = _taylor_shift(columns[::-1])
+    limit = 2.0 * count * np.finfo(np.float64).eps
+    doubtful = np.zeros(columns.shape[1], dtype=bool)
+    for shifted, source in ((right, columns), (left, columns[::-1])):
+        magnitude = _taylor_shift(np.abs(source))
+        doubtful |= np.any((magnitude > 0) & (np.abs(shifted) <= limit * magnitude), axis=0)
+    at_one = right[0]  # p(1), the NPV at rate 0
+    right_roots = _variations(right)
+    left_roots = _variations(left)
+    provable = ~doubtful & (at_one != 0) & (right_roots <= 1) & (left_roots <= 1)
+    return provable, left_roots, right_roots, at_one
+
+
+def _several_changes_rates(cash: np.ndarray, tol, max_iter) -> np.ndarray:
+    """numpy-financial 1.0.0's choice for rows with several sign changes: of the IRRs, the
+    one closest to 0 (NaN if none), found without eigenvalues where that is provable.
+
+    ``r = 0`` is ``x = 1``. By Descartes' rule applied to ``p(1 + y)`` (roots ``x > 1``,
+    rates in (-1, 0)) and to ``(1 + y)^n p(1 / (1 + y))`` (roots ``0 < x < 1``, rates > 0),
+    a side whose coefficients change sign at most once holds exactly that many roots. When
+    both sides hold at most one root, every IRR is isolated: each is solved by
+    :func:`_bracketed_newton` - on ``(0, 1)`` and ``(1, B)`` - and the one nearer 0 kept.
+    A row with more roots on one side, a sum of flows of exactly 0 (a root at ``x = 1``),
+    a shifted coefficient too close to 0 to trust its sign (within ``2 n eps`` of the sum
+    of the magnitudes forming it) or a solve that did not converge is left to
+    :func:`_closest_root_rates` (eigenvalues, exactly as numpy-financial).
+    """
+    rates = np.full(cash.shape[0], np.nan)
+    columns = np.ascontiguousarray(cash.T)
+    columns = columns / np.max(np.abs(columns), axis=0)
+    provable, left_roots, right_roots, at_one = _isolate(columns)
+
+    candidates = np.full((2, cash.shape[0]), np.nan)
+    near_zero = -np.sign(np.where(at_one == 0, 1.0, at_one))  # orient: p < 0 just past x=1
+    # Left of x = 1: roots in (0, 1); p has the sign of p(1) just left of 1.
+    rows = np.flatnonzero(provable & (left_roots == 1))
+    if rows.size:
+        coefficients = columns.take(rows, axis=1) * -near_zero[rows]
+        lo, hi = np.zeros(rows.size), np.ones(rows.size)
+        x = _bracketed_newton(coefficients, lo, hi, np.full(rows.size, 0.5), tol, max_iter)
+        with np.errstate(divide="ignore", over="ignore"):
+            candidates[0, rows] = 1.0 / x - 1.0
+    # Right of x = 1: roots in (1, B).
+    rows = np.flatnonzero(provable & (right_roots == 1))
+    if rows.size:
+        coefficients = columns.take(rows, axis=1) * near_zero[rows]
+        _, last, lead = _sign_changes(coefficients)
+        bound = _bound(coefficients * lead, last)
+        lo = np.ones(rows.size)
+        x = _bracketed_newton(
+            coefficients, lo, bound, np.minimum(2.0, 0.5 * (1 + bound)), tol, max_iter
+        )
+        candidates[1, rows] = 1.0 / x - 1.0
+    # A side that holds a root whose solve did not converge goes to the fallback too.
+    unsolved = ((left_roots == 1) & np.isnan(candidates[0])) | (
+        (right_roots == 1) & np.isnan(candidates[1])
+    )
+    provable &= ~unsolved
+    candidates[~np.isfinite(candidates)] = np.nan  # a rate beyond float range: no figure
+    with np.errstate(invalid="ignore"):
+        pick_right = np.abs(candidates[1]) < np.abs(candidates[0])
+    best = np.where(pick_right | np.isnan(candidates[0]), candidates[1], candidates[0])
+    rates[provable] = best[provable]
+    fallback = np.flatnonzero(~provable)
+    if fallback.size:
+        rates[fallback] = _closest_root_rates(cash[fallback])
+    return rates
 
 
 def _closest_root_rates(cash: np.ndarray) -> np.ndarray:
@@ -275,9 +386,12 @@ def batch_irr(flows, tol: float = 1e-12, max_iter: int = 100) -> BatchIrr:
       or whose rate is not representable (beyond about 1e308), gets NaN; none of the
       random schedules in the tests and benchmark did.
     * More sign changes -> :data:`IRR_MULTIPLE`: the rate numpy-financial 1.0.0's ``irr``
-      returns (real positive polynomial root closest to rate 0) or NaN if there is no real
-      root; eigenvalues of one companion matrix per row (such rows are rare), stacked per
-      polynomial degree. Several IRRs may exist: show the caveat with the figure.
+      returns (of the real positive polynomial roots, the rate closest to 0) or NaN if
+      there is no real root. Where Descartes' rule proves each side of rate 0 holds at most
+      one root, those roots are solved like the unique ones; other rows use the companion
+      matrix eigenvalues as numpy-financial does, stacked per polynomial degree (see
+      :func:`_several_changes_rates`). Several IRRs may exist: show the caveat with the
+      figure.
 
     Agrees with ``numpy_financial.irr`` (1.0.0) to 1e-9 where both converge. Raises
     :class:`~calculators.errors.NonFiniteError` / ``EmptyScheduleError`` /
@@ -301,7 +415,7 @@ def batch_irr(flows, tol: float = 1e-12, max_iter: int = 100) -> BatchIrr:
         unique = np.flatnonzero(block_changes == 1)
         if unique.size:
             x = _unique_roots(
-                columns[:, unique], last[unique], sign[unique], float(tol), int(max_iter)
+                columns.take(unique, axis=1), last[unique], sign[unique], float(tol), int(max_iter)
             )
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 found = 1.0 / x - 1.0
@@ -312,5 +426,5 @@ def batch_irr(flows, tol: float = 1e-12, max_iter: int = 100) -> BatchIrr:
     status[changes > 1] = IRR_MULTIPLE
     multiple = np.flatnonzero(changes > 1)
     if multiple.size:
-        rates[multiple] = _closest_root_rates(cash[multiple])
+        rates[multiple] = _several_changes_rates(cash[multiple], float(tol), int(max_iter))
     return BatchIrr(rates=rates, status=status, sign_changes=changes)

@@ -12,6 +12,7 @@ from calculators.batch import (
     IRR_NONE,
     IRR_UNIQUE,
     ROW_BLOCK,
+    _isolate,
     batch_irr,
     batch_npv,
     sign_changes,
@@ -183,6 +184,16 @@ def test_irr_zeroes_the_npv():
     assert (np.abs(npv) <= 1e-9 * scale).all()
 
 
+def test_irrs_on_both_sides_of_zero_take_the_one_nearer_zero():
+    # -(x - 1/0.9)(x - 1/1.2) x 108: IRRs of -10% and +20% (x = 1/(1+r))
+    flows = np.array([[-100.0, 210.0, -108.0]])
+    result = batch_irr(flows)
+    assert result.status[0] == IRR_MULTIPLE
+    np.testing.assert_allclose(result.rates, [-0.1], atol=1e-12)
+    np.testing.assert_allclose(result.rates, reference_irr(flows), atol=1e-12)
+    assert _isolate(np.ascontiguousarray(flows.T / 210.0))[0][0]  # solved without eigvals
+
+
 def test_multiple_sign_changes_follow_numpy_financial_and_can_have_no_irr():
     flows = np.array(
         [
@@ -218,6 +229,10 @@ def test_agrees_with_numpy_financial_on_realistic_batches(seed, periods):
 def test_agrees_with_numpy_financial_on_arbitrary_flows():
     rng = np.random.default_rng(21)
     flows = rng.normal(0, 1000, (1500, 8)) * (rng.random((1500, 8)) > 0.15)
+    several = flows[sign_changes(flows) > 1]
+    columns = several.T / np.abs(several).max(axis=1)
+    provable = _isolate(np.ascontiguousarray(columns))[0]
+    assert 100 < provable.sum() < provable.size  # both paths are exercised
     result = batch_irr(flows)
     expected = reference_irr(flows)
     np.testing.assert_array_equal(np.isnan(result.rates), np.isnan(expected))

@@ -152,6 +152,13 @@ def test_payback_is_interpolated_inside_the_period():
     np.testing.assert_array_equal(payback_periods(net), [2.5, 2.0, np.nan, 0.0, 2.5])
 
 
+def test_no_drivers_give_minus_the_costs_in_every_trial():
+    result = simulate([], [100.0, 10.0, 10.0], 0.0, 50, seed=1)
+    np.testing.assert_array_equal(result.npv, -120.0)
+    assert (result.roi == -1.0).all()
+    assert np.isnan(result.payback).all()
+
+
 def test_zero_costs_give_nan_roi():
     drivers = [Driver("a", 10, 20, 30)]
     result = simulate(drivers, [0.0, 0.0, 0.0], 0.1, 50, seed=1)

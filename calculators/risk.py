@@ -170,8 +170,10 @@ def one_off_fractions(
     """Share of a ONE-OFF amount (e.g. working capital released once) arriving in each period.
 
     The increments of the ramp of :func:`ramp_fractions`: ``f(t) - f(t-1)`` (with
-    ``f(-1) = 0``), so the amount arrives as the ramp progresses. The shares sum to exactly 1
-    when the ramp completes inside the horizon, to ``f(periods)`` when it does not.
+    ``f(-1) = 0``; exact differences of the 28-digit fractions, so a share can carry a
+    digit or two more), so the amount arrives as the ramp progresses. The shares sum to
+    exactly 1 when the ramp completes inside the horizon, to ``f(periods)`` when it does
+    not.
     With ``end_period`` (the last period with benefit) shares after it are 0: the part of the
     amount not yet released by ``end_period`` is forfeited. Returns ``periods + 1`` Decimals.
     Same arguments and validation as :func:`ramp_fractions`.
@@ -181,9 +183,8 @@ def one_off_fractions(
     shares = []
     previous = _ZERO
     with localcontext() as context:
-        context.prec = _PRECISION
+        context.prec = 3 * _PRECISION  # wide enough for every difference to be exact
         for t, fraction in enumerate(ramp):
-            # Both values have at most 28 significant digits and lie in 0..1: exact.
             shares.append(
                 _ZERO if end_period is not None and t > end_period else fraction - previous
             )

@@ -51,6 +51,7 @@ def main() -> None:
             "",
         ),
         ("  one numpy pass", f"{mc_figures['pass_seconds'] * 1e3:,.1f} ms", "", ""),
+        ("  1M trials, one run", f"{mc_figures['big_seconds'] * 1e3:,.0f} ms", "", ""),
         ("  1M trials peak (RSS)", f"{mc_figures['rss_mb']:,.0f} MB", "", "< 300 MB"),
         ("  1M trials peak (tracemalloc)", f"{mc_figures['traced_mb']:,.0f} MB", "", "< 300 MB"),
         ("tornado, 20 drivers", f"{tornado_figures['driver_seconds'] * 1e3:,.2f} ms", "", ""),

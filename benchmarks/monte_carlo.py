@@ -10,7 +10,7 @@ import tracemalloc
 import numpy as np
 
 from benchmarks.schedules import costs, realistic_drivers, worst_case_drivers
-from benchmarks.timing import best_of, milliseconds
+from benchmarks.timing import best_of, milliseconds, once
 from calculators.simulation import simulate
 
 TRIALS = 100_000
@@ -53,6 +53,10 @@ def run() -> dict:
         f"{worst_seconds / sum_seconds:.0f}x"
     )
 
+    big_seconds, _ = once(lambda: simulate(realistic, cost, 0.08, BIG_TRIALS, seed=1))
+    print(
+        f"    simulate, {BIG_TRIALS:,} trials, realistic mix (one run): {milliseconds(big_seconds)}"
+    )
     probe = _probe()
     tracemalloc.start()
     baseline, _ = tracemalloc.get_traced_memory()
@@ -83,6 +87,7 @@ def run() -> dict:
         "ratio": ratio,
         "worst_ratio": worst_ratio,
         "rss_mb": rss_mb,
+        "big_seconds": big_seconds,
         "traced_mb": traced_mb,
     }
 

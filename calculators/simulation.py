@@ -225,13 +225,14 @@ def _percentiles(values: np.ndarray) -> Percentiles:
     for h, i, j in zip(positions, lower, upper, strict=True):
         fraction = h - i
         a, b = float(ordered[i]), float(ordered[j])
-        if fraction == 0.0:
+        if fraction == 0.0 or a == b or math.isinf(a):
             results.append(a)
         elif math.isinf(b):
-            results.append(math.inf)
+            results.append(b)
         else:
             results.append(a + (b - a) * fraction)
-    mean = math.inf if np.isinf(data).any() else float(np.mean(data))
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = float(np.mean(data))  # +inf as soon as one value is +inf
     return Percentiles(p10=results[0], p50=results[1], p90=results[2], mean=mean)
 
 
@@ -429,7 +430,8 @@ def simulate(
         chunk = slice(start, start + n)
         npv[chunk] = out[:, -1] - cost_pv
         if cost_total > 0:
-            roi[chunk] = (out[:, -2] - cost_total) / cost_total
+            with np.errstate(over="ignore"):  # vanishing costs: ROI of +/-inf
+                roi[chunk] = (out[:, -2] - cost_total) / cost_total
         else:
             roi[chunk] = np.nan
         payback[chunk] = _payback(out[:, :-1] - cumulative_costs)

@@ -33,7 +33,7 @@ from pdf_templates.charts import GridIssue
 from pdf_templates.document import Document, Heading, Running, draw_text
 from pdf_templates.errors import DocumentTooLarge, EvaluationMismatch, RenderError
 from pdf_templates.formatting import Formatter
-from pdf_templates.styles import TABLE, Theme, theme, tint
+from pdf_templates.styles import TABLE, Theme, para, theme, tint
 from valueframe.evaluation import Evaluation
 from valueframe.i18n import t
 from valueframe.model import LOCALES, KeyIssue, ValueCase
@@ -114,11 +114,11 @@ class Renderer:
         return self.theme.txt(value)
 
     def p(self, markup: str, style: str = "body") -> Paragraph:
-        return Paragraph(markup, self.theme[style])
+        return para(markup, self.theme[style])
 
     def para(self, value: object, style: str = "body") -> Paragraph:
         """A paragraph of plain (user or label) text, escaped."""
-        return Paragraph(self.theme.txt(value), self.theme[style])
+        return para(self.theme.txt(value), self.theme[style])
 
     def heading(self, label_key: str, anchor: str) -> list[Flowable]:
         label = self.L(label_key)
@@ -138,7 +138,7 @@ class Renderer:
 
     def bullets(self, items: Sequence[object]) -> list[Flowable]:
         return [
-            Paragraph(self.theme.txt(item), self.theme["bullet"], bulletText="•")
+            para(self.theme.txt(item), self.theme["bullet"], bulletText="•")
             for item in items
             if safety.clean(item).strip()
         ]
@@ -192,7 +192,7 @@ class Renderer:
         if header:
             data.append(
                 [
-                    Paragraph(theme.txt(h), theme["cell_head_right" if a == "r" else "cell_head"])
+                    para(theme.txt(h), theme["cell_head_right" if a == "r" else "cell_head"])
                     for h, a in zip(header, align, strict=True)
                 ]
             )
@@ -203,7 +203,7 @@ class Renderer:
                     cells.append(value)
                     continue
                 content = value if markup and isinstance(value, str) else theme.txt(value)
-                cells.append(Paragraph(content, theme["cell_right" if a == "r" else "cell"]))
+                cells.append(para(content, theme["cell_right" if a == "r" else "cell"]))
             data.append(cells)
         table = Table(
             data,
@@ -259,10 +259,10 @@ class Renderer:
         theme = self.theme
         data = [
             [
-                Paragraph(theme.txt(label), theme["small"]),
+                para(theme.txt(label), theme["small"]),
                 value
                 if isinstance(value, Flowable)
-                else Paragraph(value if markup_values else theme.txt(value), theme["cell"]),
+                else para(value if markup_values else theme.txt(value), theme["cell"]),
             ]
             for label, value in rows
         ]
@@ -423,8 +423,8 @@ class Renderer:
         )
         rows = [
             [
-                Paragraph(theme.txt(label), theme["kpi_label"]),
-                Paragraph(theme.txt(v), theme["body"]),
+                para(theme.txt(label), theme["kpi_label"]),
+                para(theme.txt(v), theme["body"]),
             ]
             for label, v in meta
         ]
@@ -442,7 +442,7 @@ class Renderer:
         )
         return [
             Spacer(1, 18 * mm),
-            Paragraph(theme.txt(kicker.upper()), white_kicker),
+            para(theme.txt(kicker.upper()), white_kicker),
             _Shortened(theme, self.case.title, white, 3),
             _Shortened(theme, subtitle, white_sub, 3),
             FrameBreak(),

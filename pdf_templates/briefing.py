@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from pdf_templates import document
 from pdf_templates.base import Renderer, priority
 from pdf_templates.document import Document, toc
+from pdf_templates.styles import para
 from valueframe.evaluation import Evaluation
 from valueframe.grid import cell as grid_cell
 from valueframe.grid import grid_codes
@@ -188,7 +189,7 @@ class _Briefing(Renderer):
             if purpose:
                 muted = theme.color("muted").hexval()[2:]
                 markup += f'<br/><font size="7.5" color="#{muted}">{theme.txt(purpose)}</font>'
-            out.append(Paragraph(markup, theme["question"]))
+            out.append(para(markup, theme["question"]))
         return out
 
     # -- diagnostic questions of the cells with key issues --------------------------------------

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable, Paragraph
 from pdf_templates import fonts as F
 from pdf_templates.formatting import Formatter
 from pdf_templates.safety import clean
-from pdf_templates.styles import CHART, Theme, tint
+from pdf_templates.styles import CHART, Theme, para, tint
 from valueframe.i18n import t
 
 # -- helpers --------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def compact(value: float, locale: str) -> str:
-    """An axis number: 28.1M / 2808.8万."""
+    """An axis number in the locale's compact form (28.1M in English)."""
     if abs(value) < 1e-9:
         return "0"
     babel = "zh_CN" if locale == "zh-CN" else "en"
@@ -524,7 +524,7 @@ class GridFlowable(Flowable):
                 theme.primary,
                 radius=2,
             )
-            label = Paragraph(theme.txt(t(f"level.{level}", locale)), theme["box_bold"])
+            label = para(theme.txt(t(f"level.{level}", locale)), theme["box_bold"])
             _, h = label.wrap(cell_w - 6, self.head)
             label.drawOn(canvas, x + 3, self.height - self.head / 2 - h / 2)
         for row, dimension in enumerate(self.DIMENSIONS):
@@ -538,7 +538,7 @@ class GridFlowable(Flowable):
                 theme.color("panel_dark"),
                 radius=2,
             )
-            label = Paragraph(theme.txt(t(f"dimension.{dimension}", locale)), theme["box"])
+            label = para(theme.txt(t(f"dimension.{dimension}", locale)), theme["box"])
             _, h = label.wrap(self.side - 8, self.cell_height)
             label.drawOn(canvas, 4, y + self.cell_height / 2 - h / 2)
             for column, level in enumerate(self.LEVELS):
@@ -644,7 +644,7 @@ class FrameValue:
 
 @dataclass(frozen=True)
 class FrameContent:
-    goal_title: str  # escaped markup
+    goal_title: str  # raw text
     goal_lines: tuple[str, ...]  # escaped markup
     issues: tuple[FrameIssue, ...]
     solution_title: str  # raw text
@@ -669,6 +669,7 @@ class FrameDiagram(Flowable):
     GAP = 6
     HEAD = 16
     LOOP = 34  # room below the boxes for the loop back to the goal
+    RESERVE = 30  # left free below the diagram for its legend
 
     def __init__(self, content: FrameContent, theme: Theme, max_height: float):
         super().__init__()
@@ -714,7 +715,7 @@ class FrameDiagram(Flowable):
     def wrap(self, available_width, available_height):
         theme, content = self.theme, self.content
         self.width = available_width
-        limit = min(self.max_height, available_height)
+        limit = min(self.max_height, available_height - self.RESERVE)
         room = limit - self.HEAD - self.LOOP - 6
         self.columns = self._columns(self.width)
         (_, gw), (_, iw), (_, sw), (_, vw) = self.columns
@@ -737,20 +738,21 @@ class FrameDiagram(Flowable):
                 if value.issue_numbers
                 else ""
             )
+            # The amount takes a line of its own: the name gets ``lines`` lines.
             return fit_paragraph(
-                theme, "", value.name, style, width, style.leading * lines + 0.5, suffix
+                theme, "", value.name, style, width, style.leading * (lines + 1) + 0.5, suffix
             )
 
         self.issues, self.more_issues = self._stack(content.issues, issue_box, iw, room)
         self.values, self.more_values = self._stack(content.values, value_box, vw, room)
         self.goal = [fit_paragraph(theme, "", content.goal_title, bold, gw - 12, bold.leading * 6)]
         if content.goal_lines:
-            self.goal.append(Paragraph("<br/>".join(content.goal_lines), bold))
+            self.goal.append(para("<br/>".join(content.goal_lines), bold))
         self.solution = [
             fit_paragraph(theme, "", content.solution_title, bold, sw - 12, bold.leading * 4)
         ]
         if content.solution_lines:
-            self.solution.append(Paragraph("<br/>".join(content.solution_lines), bold))
+            self.solution.append(para("<br/>".join(content.solution_lines), bold))
         self.goal_h = sum(p.wrap(gw - 12, 10_000)[1] for p in self.goal) + 16
         self.solution_h = sum(p.wrap(sw - 12, 10_000)[1] for p in self.solution) + 16
         spread = [  # each stack with roomy gaps between its boxes
@@ -872,7 +874,7 @@ class FrameDiagram(Flowable):
         path.close()
         canvas.drawPath(path, stroke=0, fill=1)
         canvas.restoreState()
-        closing = Paragraph(content.closing, theme["kpi_note"])
+        closing = para(content.closing, theme["kpi_note"])
         closing.wrap(vx + vw / 2 - gx - gw / 2 - 20, 30)
         closing.drawOn(canvas, gx + gw / 2 + 10, y + 4)
 
@@ -892,7 +894,7 @@ def fit_paragraph(
     raw = clean(raw)
 
     def make(body: str) -> Paragraph:
-        return Paragraph(prefix + theme.txt(body) + suffix, style)
+        return para(prefix + theme.txt(body) + suffix, style)
 
     paragraph = make(raw)
     if paragraph.wrap(width, 10_000)[1] <= max_height:

@@ -125,11 +125,11 @@ class Document(BaseDocTemplate):
             keywords=metadata.get("keywords", ""),
             creator=metadata.get("creator", "valueframe"),
             lang=metadata.get("lang"),
-            invariant=1,  # same inputs, same bytes: no creation-time noise in the file id
         )
         self.theme = theme
         self.running = running
         self.started = time.monotonic()
+        self.failure: RenderError | None = None  # kept: reportlab re-wraps what hooks raise
         body = Frame(
             self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0
         )
@@ -160,13 +160,17 @@ class Document(BaseDocTemplate):
 
     # -- limits ---------------------------------------------------------------------------
 
+    def _fail(self, error: RenderError):
+        self.failure = error
+        raise error
+
     def _check_time(self):
         if time.monotonic() - self.started > SECONDS_LIMIT:
-            raise RenderTimeout(SECONDS_LIMIT)
+            self._fail(RenderTimeout(SECONDS_LIMIT))
 
     def handle_pageBegin(self):
         if self.page >= PAGE_LIMIT:
-            raise DocumentTooLarge("pages", PAGE_LIMIT, self.page + 1)
+            self._fail(DocumentTooLarge("pages", PAGE_LIMIT, self.page + 1))
         self._check_time()
         super().handle_pageBegin()
 
@@ -240,8 +244,12 @@ def build(doc: Document, story: list, multi: bool) -> None:
             doc.multiBuild(story, maxPasses=6, canvasmaker=canvasmaker)
         else:
             doc.build(story, canvasmaker=canvasmaker)
-    except LayoutError as error:
-        raise RenderError(f"the document could not be laid out: {error}") from None
+    except Exception as error:
+        if doc.failure is not None:  # a limit, re-wrapped by reportlab's hook handling
+            raise doc.failure from None
+        if isinstance(error, LayoutError):
+            raise RenderError(f"the document could not be laid out: {error}") from None
+        raise
 
 
 def render_to_bytes(make_doc, story_factory, multi: bool) -> bytes:

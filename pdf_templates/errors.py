@@ -18,7 +18,7 @@ class DocumentTooLarge(RenderError):
     (``pages``, ``render_seconds``) that was exceeded.
     """
 
-    def __init__(self, field: str, limit: int | float, actual: int | float | None = None):
+    def __init__(self, field: str, limit: int | float | None = None, actual=None):
         self.field = field
         self.limit = limit
         self.actual = actual

@@ -13,15 +13,17 @@ import datetime as dt
 from decimal import Decimal
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
 from pdf_templates import charts
 from pdf_templates.base import Renderer, priority
 from pdf_templates.document import toc
-from pdf_templates.styles import tint
+from pdf_templates.styles import para, tint
 from valueframe.evaluation import Evaluation
 from valueframe.grid import level_rank
 from valueframe.model import ValueCase
+
+SUMMARY_VALUES = 8  # rows of the executive summary's value table
 
 HEADLINE_ORDER = (
     "npv",
@@ -122,7 +124,8 @@ class _Proposal(Renderer):
         return any(v.evidence == "estimate" for v in self.ev.values if v.kind == "financial")
 
     def _range(self, low, high, show) -> str:
-        return self.L("range", low=show(low), high=show(high))
+        low, high = show(low), show(high)
+        return low if low == high else self.L("range", low=low, high=high)
 
     # -- 2. executive summary ---------------------------------------------------------------
 
@@ -133,6 +136,12 @@ class _Proposal(Renderer):
             goal = case.goal
             line = self.L("summary.goal", customer=case.customer.name, statement=goal.statement)
             out.append(self.para(line, "lead"))
+            details = [self.T(f"viewpoint.{goal.viewpoint}")]
+            if goal.owner_role.strip():
+                details.append(self.L("summary.owner", owner=goal.owner_role))
+            if goal.deadline:
+                details.append(self.L("by_date", date=fmt.date(goal.deadline)))
+            out.append(self.para(" · ".join(details), "small"))
         sim = ev.simulation
         npv = self.fig("npv")
         tiles = []
@@ -163,7 +172,7 @@ class _Proposal(Renderer):
                     range=self._range(sim.payback_years.p10, sim.payback_years.p90, fmt.years),
                 )
             )
-        tiles.append((self.L("kpi.payback"), fmt.years(payback.value), pay_note))
+        tiles.append((self.L("kpi.payback"), fmt.years(payback.value, "never_short"), pay_note))
         tiles.append(
             (
                 self.L("kpi.irr"),
@@ -239,7 +248,7 @@ class _Proposal(Renderer):
                     fmt.percent(v.probability, 0),
                     fmt.money(v.total_expected),
                 ]
-                for v in financial
+                for v in financial[:SUMMARY_VALUES]
             ]
             out.append(
                 self.table(
@@ -254,6 +263,9 @@ class _Proposal(Renderer):
                     "lllr",
                 )
             )
+            if len(financial) > SUMMARY_VALUES:
+                more = self.L("summary.more_values", n=len(financial) - SUMMARY_VALUES)
+                out.append(self.para(more, "caption"))
         if self.has_estimates():
             out.append(self.para(self.L("estimate_note", customer=case.customer.name), "caption"))
         return out
@@ -263,12 +275,12 @@ class _Proposal(Renderer):
         cells = []
         for label, value, notes in tiles:
             stack = [
-                Paragraph(
+                para(
                     theme.txt(label.upper() if self.locale == "en" else label), theme["kpi_label"]
                 ),
-                Paragraph(theme.txt(value), theme["kpi_value"]),
+                para(theme.txt(value), theme["kpi_value"]),
             ]
-            stack += [Paragraph(theme.txt(note), theme["kpi_note"]) for note in notes]
+            stack += [para(theme.txt(note), theme["kpi_note"]) for note in notes]
             cells.append(stack)
         width = self.frame_width / len(tiles)
         table = Table([cells], colWidths=[width] * len(tiles), hAlign="LEFT")
@@ -291,8 +303,8 @@ class _Proposal(Renderer):
     def frame(self) -> list[Flowable]:
         case, ev, fmt = self.case, self.ev, self.fmt
         selected = [i for i in case.issues if i.selected]
-        if case.goal is None and not selected and case.solution is None and not case.values:
-            return []
+        if not selected and not case.values:
+            return []  # a frame without issues or values is not a frame yet
         modes = {a.issue_id: a.mode for a in case.solution.addresses} if case.solution else {}
         issues = tuple(
             charts.FrameIssue(self.number[i.id], i.title, i.kind, modes.get(i.id))
@@ -313,17 +325,19 @@ class _Proposal(Renderer):
         goal = case.goal
         txt = self.theme.txt
         if goal is not None:
-            goal_title = txt(goal.statement)
-            goal_lines = [
-                f'<font size="7">{txt(goal.metric)}: {txt(fmt.quantity(goal.baseline, goal.unit))}'
-                f" → {txt(fmt.quantity(goal.target, goal.unit))}</font>"
-            ]
+            goal_title = goal.statement
+            change = self.L(
+                "arrow",
+                a=fmt.quantity(goal.baseline, goal.unit),
+                b=fmt.quantity(goal.target, goal.unit),
+            )
+            goal_lines = [f'<font size="7">{txt(f"{goal.metric}: {change}")}</font>']
             if goal.deadline:
                 goal_lines.append(
                     f'<font size="7">{txt(self.L("by_date", date=fmt.date(goal.deadline)))}</font>'
                 )
         else:
-            goal_title, goal_lines = txt(self.L("word.no_goal")), []
+            goal_title, goal_lines = self.L("word.no_goal"), []
         solution = case.solution
         solution_lines = []
         if solution is not None:
@@ -427,17 +441,17 @@ class _Proposal(Renderer):
             ]
             csf = csfs.get(issue.csf_id) if issue.csf_id else None
             if csf is not None:
-                rows.append(
-                    (self.L("issue.csf"), f"{csf.name} ({self.T(f'csf_source.{csf.source}')})")
-                )
+                source = self.T(f"csf_source.{csf.source}")
+                text = f"{csf.name} ({source})"
+                if csf.description.strip():
+                    text += f": {csf.description}"
+                rows.append((self.L("issue.csf"), text))
             rows.append((self.L("issue.why"), self.why_it_matters(issue)))
             if issue.affected_roles:
                 rows.append(
                     (
                         self.L("issue.roles"),
-                        "、".join(issue.affected_roles)
-                        if self.locale == "zh-CN"
-                        else ", ".join(issue.affected_roles),
+                        self.L("list_separator").join(issue.affected_roles),
                     )
                 )
             block = [title, self.kv_table(rows, 0.22)]
@@ -568,9 +582,12 @@ class _Proposal(Renderer):
             for vf in others:
                 value = inputs[vf.value_id]
                 indicator = vf.indicator
+                name = self.user(vf.name + self.estimate_mark(vf.evidence))
+                if value.description.strip():
+                    name += f'<br/><font size="7">{self.user(value.description)}</font>'
                 rows.append(
                     [
-                        vf.name + self.estimate_mark(vf.evidence),
+                        para(name, self.theme["cell"]),
                         indicator["name"] or "",
                         self._baseline_target(indicator),
                         fmt.percent(vf.probability, 0),
@@ -724,7 +741,7 @@ class _Proposal(Renderer):
             self.L("col.cumulative"),
             self.L("col.cumulative_discounted"),
         ]
-        widths = (0.07, 0.09, 0.17, 0.15, 0.17, 0.17, 0.18)
+        widths = (0.08, 0.09, 0.17, 0.15, 0.17, 0.17, 0.17)
         if not has_dates:
             header.pop(1)
             for r in rows:
@@ -1058,11 +1075,10 @@ class _Proposal(Renderer):
             lines.append(
                 f'<font size="7">{theme.txt(self.L("method.inputs"))}: {theme.txt(shown)}</font>'
             )
-        if figure.note:
-            lines.append(f'<font size="7">{theme.txt(figure.note)}</font>')
-        if key == "irr" and self.ev.irr.status != "unique":
-            lines.append(theme.txt(self.irr_explanation()))
-        paragraph = Paragraph("<br/>".join(lines), theme["body"])
+        note = self._figure_note(key, figure)
+        if note:
+            lines.append(f'<font size="7.5">{theme.txt(note)}</font>')
+        paragraph = para("<br/>".join(lines), theme["body"])
         table = Table([[paragraph]], colWidths=[self.frame_width], hAlign="LEFT")
         table.setStyle(
             TableStyle(
@@ -1075,6 +1091,14 @@ class _Proposal(Renderer):
             )
         )
         return KeepTogether([table, self.space(2)])
+
+    def _figure_note(self, key: str, figure) -> str:
+        """A figure's note in the document's language where the table has it."""
+        if key == "irr":
+            return self.irr_explanation() if self.ev.irr.status != "unique" else ""
+        if key == "roi" and figure.value is None:
+            return self.L("financials.roi_undefined")
+        return figure.note
 
     def _input_name(self, name: str) -> str:
         from valueframe.i18n import MissingLabel

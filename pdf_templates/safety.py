@@ -23,9 +23,9 @@ _ENTITIES = {'"': "&quot;", "'": "&#39;"}
 
 # Limits (defence in depth: the schema already bounds every field).
 TEXT_LIMIT = 20_000  # characters in one field, as valueframe.fields.TEXT_LIMIT
-TOTAL_TEXT_LIMIT = 1_000_000  # characters of user text in one document
+TOTAL_TEXT_LIMIT = 400_000  # characters of user text in one document (~150 pages)
 PAGE_LIMIT = 400
-SECONDS_LIMIT = 120.0
+SECONDS_LIMIT = 60.0
 
 
 def clean(value: object) -> str:

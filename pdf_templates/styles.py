@@ -17,8 +17,9 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
 
-from pdf_templates.fonts import FontSet, font_set, with_fallback
+from pdf_templates.fonts import CJK, FontSet, font_set, with_fallback
 from pdf_templates.safety import text as safe_text
 
 PAGE = {
@@ -147,6 +148,7 @@ def theme(locale: str, primary_color: str, accent_color: str) -> Theme:
         result.styles[name] = ParagraphStyle(
             name,
             fontName=fonts.bold if role == "bold" else fonts.regular,
+            bulletFontName=fonts.regular,
             fontSize=size,
             leading=leading,
             spaceBefore=before,
@@ -166,3 +168,21 @@ def theme(locale: str, primary_color: str, accent_color: str) -> Theme:
     result.styles["question"].leftIndent = 14
     result.styles["question"].firstLineIndent = -14
     return result
+
+
+_CJK_RUN = f'<font face="{CJK}">'
+_cjk_variants: dict[int, ParagraphStyle] = {}
+
+
+def para(markup: str, style: ParagraphStyle, **kwargs) -> Paragraph:
+    """A Paragraph whose wrapping suits its text: Latin styles switch to CJK wrapping when
+    the (escaped) markup holds a CJK run, so a Chinese name in an English document breaks
+    between characters instead of overflowing. Latin-only text keeps word wrapping, which
+    never splits a word that fits on a line."""
+    if style.wordWrap != "CJK" and _CJK_RUN in markup:
+        variant = _cjk_variants.get(id(style))
+        if variant is None:
+            variant = style.clone(f"{style.name}_cjk", wordWrap="CJK")
+            _cjk_variants[id(style)] = variant
+        style = variant
+    return Paragraph(markup, style, **kwargs)

@@ -8,17 +8,16 @@ customer first.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from calculators.errors import NonFiniteError, OutOfRangeError
+from calculators.errors import OutOfRangeError
 from calculators.simulation import (
     Driver,
     _drivers,
+    _real,
     _validate_costs,
     _validate_rate,
     discount_factors,
@@ -40,15 +39,6 @@ class TornadoBar:
     output_at_high: float
     base_output: float
     swing: float
-
-
-def _finite(value, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise OutOfRangeError(argument, f"expected a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise NonFiniteError(argument, f"must be finite, got {value!r}")
-    return number
 
 
 def _sorted(bars: list[TornadoBar]) -> list[TornadoBar]:
@@ -74,7 +64,7 @@ def tornado(
     is not in ``likely`` or the range is not a ``(low, high)`` pair with ``low <= high``;
     :class:`~calculators.errors.NonFiniteError` naming ``model`` when it returns NaN/inf.
     """
-    base_inputs = {name: _finite(value, f"likely[{name}]") for name, value in likely.items()}
+    base_inputs = {name: _real(value, f"likely[{name}]") for name, value in likely.items()}
     checked: list[tuple[str, float, float]] = []
     for name, bounds in ranges.items():
         argument = f"ranges[{name}]"
@@ -84,13 +74,13 @@ def tornado(
             low, high = bounds
         except (TypeError, ValueError):
             raise OutOfRangeError(argument, "must be a (low, high) pair") from None
-        low, high = _finite(low, argument), _finite(high, argument)
+        low, high = _real(low, argument), _real(high, argument)
         if low > high:
             raise OutOfRangeError(argument, f"low ({low}) must not exceed high ({high})")
         checked.append((name, low, high))
 
     def run(inputs: dict[str, float]) -> float:
-        return _finite(model(inputs), "model")
+        return _real(model(inputs), "model")
 
     base = run(dict(base_inputs))
     bars = []

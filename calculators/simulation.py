@@ -27,6 +27,7 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -42,7 +43,8 @@ PERT_LAMBDA = 4.0
 
 
 def _real(value, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """A finite float from a real number or a Decimal (money from the exact side)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise OutOfRangeError(argument, f"expected a number, got {type(value).__name__}")
     number = float(value)
     if not math.isfinite(number):

@@ -1,6 +1,7 @@
 """Tests for calculators.simulation: the Monte Carlo of NPV, ROI and payback."""
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -107,6 +108,11 @@ def test_simulate_rejects_something_that_is_not_a_driver():
 
 
 # --- deterministic cases ------------------------------------------------------------------
+
+
+def test_driver_accepts_decimal_money():
+    driver = Driver("a", Decimal("10.50"), Decimal("12"), Decimal("20.25"), Decimal("0.9"))
+    assert (driver.low, driver.likely, driver.high, driver.probability) == (10.5, 12, 20.25, 0.9)
 
 
 def test_deterministic_flows_worked_by_hand():

@@ -4,7 +4,8 @@ A figure is first rounded by the evaluation's own rule
 (:func:`valueframe.evaluation_schema.rounded`: money to 0.01, years and days to 0.01,
 ratios and rates to 0.000001, half-even) and only then formatted, so the document shows the
 same number the API returns. Tables show money exact to the currency's minor unit;
-headlines may add a compact form (万/亿 in Chinese, K/M/B in English) beside it. A figure
+headlines may add a compact form (ten-thousands and hundred-millions in Chinese, K/M/B in
+English) beside it. A figure
 that does not exist (no IRR, never pays back, ROI without costs) is a word from the
 translation table, never a zero or a blank.
 """
@@ -57,7 +58,7 @@ class Formatter:
         return format_currency(self._rounded(value, "money"), self.currency, locale=self.babel)
 
     def money_compact(self, value: Decimal | None, none: str = "none") -> str:
-        """A headline amount: ¥2808.8万 / ¥3.12亿 in Chinese, $28.1M in English."""
+        """A headline amount in the locale's compact form ($28.1M in English)."""
         if value is None:
             return self.word(none)
         amount = self._rounded(value, "money")

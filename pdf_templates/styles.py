@@ -148,7 +148,7 @@ def theme(locale: str, primary_color: str, accent_color: str) -> Theme:
         result.styles[name] = ParagraphStyle(
             name,
             fontName=fonts.bold if role == "bold" else fonts.regular,
-            bulletFontName=fonts.regular,
+            bulletFontName="Helvetica",  # the bullet glyph; the CJK face has none
             fontSize=size,
             leading=leading,
             spaceBefore=before,
@@ -171,7 +171,6 @@ def theme(locale: str, primary_color: str, accent_color: str) -> Theme:
 
 
 _CJK_RUN = f'<font face="{CJK}">'
-_cjk_variants: dict[int, ParagraphStyle] = {}
 
 
 def para(markup: str, style: ParagraphStyle, **kwargs) -> Paragraph:
@@ -180,9 +179,9 @@ def para(markup: str, style: ParagraphStyle, **kwargs) -> Paragraph:
     between characters instead of overflowing. Latin-only text keeps word wrapping, which
     never splits a word that fits on a line."""
     if style.wordWrap != "CJK" and _CJK_RUN in markup:
-        variant = _cjk_variants.get(id(style))
+        variant = getattr(style, "_cjk_variant", None)  # kept on the style it derives from
         if variant is None:
             variant = style.clone(f"{style.name}_cjk", wordWrap="CJK")
-            _cjk_variants[id(style)] = variant
+            style._cjk_variant = variant
         style = variant
     return Paragraph(markup, style, **kwargs)

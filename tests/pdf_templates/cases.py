@@ -503,3 +503,34 @@ def hostile_document() -> dict:
         assumption["source"] = bad("assumption.source")
         assumption["unit"] = "</font>"
     return document
+
+
+def multiple_irr_document() -> dict:
+    """Net flows -1.00M, +2.30M, -1.32M: NPV is zero at 10% and at 20% - two IRRs."""
+    document = case_document(BASE_EN)
+    document["horizon_years"] = 2
+    document["period_months"] = 12
+    document["solution"]["costs"] = [
+        {"name": "Build", "kind": "one_off", "amount": "1000000", "period": 0},
+        {"name": "Decommission", "kind": "one_off", "amount": "1320000", "period": 2},
+    ]
+    document["values"] = [
+        {
+            "id": "w1",
+            "name": "One-year saving",
+            "kind": "financial",
+            "indicator": {"name": "Cost"},
+            "issue_ids": ["k1"],
+            "driver": {
+                "type": "cost_reduction",
+                "improvement": {"low": "2300000", "likely": "2300000", "high": "2300000"},
+            },
+            "timing": {"start_period": 1},
+            "extension": {"years": 1},
+            "probability": "1",
+            "goal_contribution": "0.1",
+            "evidence": "confirmed",
+        }
+    ]
+    document["assumptions"] = []
+    return document

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pdf_templates import render_briefing, render_proposal
+from pdf_templates.formatting import Formatter
 from tests.pdf_templates import cases
 from tests.pdf_templates.conftest import ON
 from tests.pdf_templates.pdfcheck import body_has_ink, page_texts, rasterise, squash
@@ -86,3 +87,16 @@ def test_the_sparse_briefing_says_what_is_missing():
     text = squash("".join(page_texts(render_briefing(case, evaluation, "en", on=ON))))
     assert squash(t("finding.goal_missing", "en")) in text
     assert squash(t("doc.briefing.all_confirmed", "en")) in text
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_several_irrs_are_explained_not_hidden(locale):
+    case = load_case(cases.multiple_irr_document())
+    evaluation = evaluate(case)
+    assert evaluation.irr.status == "multiple"
+    fmt = Formatter(locale, evaluation.currency)
+    text = squash("".join(page_texts(render_proposal(case, evaluation, locale, on=ON))))
+    assert squash(fmt.word("multiple")) in text
+    assert squash(t("irr.multiple", locale)) in text
+    for root in evaluation.irr.roots:
+        assert squash(fmt.percent(root)) in text

@@ -68,6 +68,27 @@ def _fit(label: str, theme: Theme, size: float, width: float, bold: bool = False
     return label + "…"
 
 
+def _two_lines(label: str, theme: Theme, size: float, width: float) -> list[str]:
+    """A label on at most two lines: break at a space (or anywhere in CJK text), then
+    shorten the second line with an ellipsis."""
+    label = clean(label).replace("\n", " ")
+    if F.width(label, theme.fonts, size) <= width:
+        return [label]
+    cut = len(label)
+    while cut > 1 and F.width(label[:cut], theme.fonts, size) > width:
+        cut -= 1
+    space = label.rfind(" ", 0, cut + 1)
+    if space > cut // 2:
+        cut = space
+    return [label[:cut].rstrip(), _fit(label[cut:].lstrip(), theme, size, width)]
+
+
+def _crowded(marks, x_of, distance: float = 55) -> bool:
+    xs = [x_of(float(v)) for name, v in marks if v is not None and name != "P50"]
+    middle = [x_of(float(v)) for name, v in marks if v is not None and name == "P50"]
+    return bool(middle) and any(abs(middle[0] - x) < distance for x in xs)
+
+
 def _string(x, y, label, theme: Theme, size=None, anchor="start", color=None, bold=False):
     size = size or CHART["font_size"]
     return String(
@@ -295,7 +316,7 @@ def npv_histogram(simulation, fmt: Formatter, theme: Theme, width: float) -> Dra
             )
         )
     marks = [("P10", simulation.npv.p10), ("P50", simulation.npv.p50), ("P90", simulation.npv.p90)]
-    for index, (name, value) in enumerate(marks):
+    for name, value in marks:
         if value is None:
             continue
         x = x_of(float(value))
@@ -311,7 +332,9 @@ def npv_histogram(simulation, fmt: Formatter, theme: Theme, width: float) -> Dra
                 strokeDashArray=[3, 2],
             )
         )
-        y = plot.y0 + plot.height + 4 - (index % 2) * 0
+        y = plot.y0 + plot.height + 4
+        if name == "P50" and _crowded(marks, x_of):
+            y -= 10  # P50 drops a line when its neighbours' labels are close
         anchor = {"P10": "end", "P50": "middle", "P90": "start"}[name]
         shift = {"P10": -2, "P50": 0, "P90": 2}[name]
         drawing.add(
@@ -362,8 +385,8 @@ def tornado_chart(
     """NPV at each driver's low and high input, widest swing first."""
     locale = theme.locale
     shown = list(bars)[:limit]
-    row = 17
-    label_width = min(150, width * 0.34)
+    row = 19
+    label_width = min(170, width * 0.36)
     height = 30 + row * len(shown) + 16
     drawing = Drawing(width, height)
     values = [float(v) for b in shown for v in (b.npv_at_low, b.npv_at_high)]
@@ -386,10 +409,19 @@ def tornado_chart(
         for value, colour in ((low, tint(theme.accent, 0.65)), (high, tint(theme.primary, 0.6))):
             a, b = sorted((x_of(centre), x_of(value)))
             drawing.add(Rect(a, y, max(b - a, 0.5), row - 6, fillColor=colour, strokeColor=None))
-        label = _fit(names(bar), theme, CHART["font_size"], label_width)
-        drawing.add(
-            _string(label_width, y + 3, label, theme, anchor="end", color=theme.color("ink"))
-        )
+        lines = _two_lines(names(bar), theme, CHART["font_size"], label_width)
+        base = y + 3 + (len(lines) - 1) * 4
+        for offset, line in enumerate(lines):
+            drawing.add(
+                _string(
+                    label_width,
+                    base - offset * 8,
+                    line,
+                    theme,
+                    anchor="end",
+                    color=theme.color("ink"),
+                )
+            )
     drawing.add(
         Line(x_of(centre), 24, x_of(centre), top, strokeColor=theme.color("ink"), strokeWidth=0.9)
     )

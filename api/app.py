@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from marshmallow import fields as ma_fields
 
 from api import auth, docs, samples
 from api.config import from_environment
@@ -104,13 +105,29 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     return app
 
 
+def _decimal_as_string(self, field, ret, **kwargs) -> dict:
+    """A Decimal field with ``as_string`` travels as a string: say so in the document.
+
+    Numeric bounds do not apply to a string schema; they move into the description.
+    """
+    if not (isinstance(field, ma_fields.Decimal) and field.as_string):
+        return {}
+    bounds = {k: ret.pop(k) for k in ("minimum", "maximum") if k in ret}
+    for key in ("exclusiveMinimum", "exclusiveMaximum"):
+        ret.pop(key, None)
+    extra = {"type": "string", "format": "decimal"}
+    if bounds:
+        text = ", ".join(f"{k} {v}" for k, v in bounds.items())
+        description = ret.get("description", "")
+        extra["description"] = f"{description} (decimal string; {text})".strip()
+    return extra
+
+
 def _register_fields(api: Api) -> None:
     """Document the custom fields as what they put on the wire."""
-    from api.extensions.fields import DecimalString
-    from valueframe.fields import Money, PngBase64, Probability, Quantity, Rate
+    from valueframe.fields import PngBase64
 
-    for field in (Money, Quantity, Rate, Probability, DecimalString):
-        api.register_field(field, "string", "decimal")
+    api.ma_plugin.converter.add_attribute_function(_decimal_as_string)
     api.register_field(PngBase64, "string", "byte")
 
 

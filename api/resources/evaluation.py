@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import copy
 
+from flask import current_app
 from marshmallow import Schema, fields
 
+from api.errors import Problem
 from valueframe.evaluate import evaluate
 from valueframe.evaluation_schema import EvaluationSchema, FindingSchema
 from valueframe.model import ValueCase
@@ -28,7 +30,32 @@ __all__ = [
 ]
 
 
+def check_simulation_cost(case: ValueCase) -> None:
+    """422 naming ``simulation.trials`` when the Monte Carlo would be too big to run inside
+    a request: its arrays are trials x periods per value, so memory and time grow with
+    trials x periods x (values + 1). The bound is ``VALUEFRAME_SIMULATION_BUDGET``."""
+    budget = current_app.config["VALUEFRAME_SIMULATION_BUDGET"]
+    trials = case.simulation.trials
+    cost = trials * max(1, case.periods) * (len(case.values) + 1)
+    if cost > budget:
+        raise Problem(
+            422,
+            "validation",
+            detail="the simulation is too large to run in one request",
+            errors=[
+                {
+                    "field": "simulation.trials",
+                    "in": "body",
+                    "message": f"trials x periods x (values + 1) = {cost:,} exceeds {budget:,}; "
+                    "use fewer trials or longer periods",
+                }
+            ],
+        )
+
+
 def evaluate_case(case: ValueCase, *, simulate: bool = True):
+    if simulate:
+        check_simulation_cost(case)
     return evaluate(case, simulate=simulate)
 
 

@@ -125,6 +125,19 @@ def test_if_match_star_and_weak_tags(client, auth):
     assert several.status_code == 200
 
 
+@pytest.mark.parametrize(
+    "header", ['""', '"", W/"@", ""', "garbage", '"99999999999999999999"', "W/"]
+)
+def test_malformed_if_match_is_412(client, auth, header):
+    case = create_case(client, auth)
+    url = f"{API}/cases/{case['id']}"
+    headers = {**auth, "If-Match": header}
+    assert_problem(client.patch(url, json={"stage": "locate"}, headers=headers), 412)
+    assert_problem(client.delete(url, headers=headers), 412)
+    assert_problem(client.post(f"{url}/versions/1/restore", headers=headers), 412)
+    assert get(client, auth, case["id"]).get_json() == case
+
+
 def test_invalid_put_is_422_with_paths_and_writes_nothing(client, auth):
     case = create_case(client, auth)
     document = copy.deepcopy(case["document"])

@@ -294,3 +294,12 @@ def test_batch_bounds(app, client, auth, monkeypatch):
     problem = assert_problem(_batch(client, auth, body), 422)
     assert "irr" in problem["detail"]
     assert _batch(client, auth, {**body, "irr": False}).status_code == 200
+
+
+def test_simulations_too_large_for_a_request_are_422(app, client, auth, monkeypatch):
+    monkeypatch.setitem(app.config, "VALUEFRAME_SIMULATION_BUDGET", 1000)
+    document = sample_document()
+    for what in ("simulation", "evaluate"):
+        problem = assert_problem(compute(client, auth, what, document), 422, "validation")
+        assert fields_of(problem) == {"simulation.trials"}
+    assert compute(client, auth, "tornado", document).status_code == 200

@@ -10,10 +10,21 @@ from api.extensions.fields import StoredDocument, UtcDateTime
 from valueframe import model
 from valueframe.evaluation_schema import FindingSchema
 from valueframe.fields import Color, Name
-from valueframe.schema import ValueCaseSchema
+from valueframe.schema import SCHEMA_VERSION, ValueCaseSchema
 
 SORTS = ("updated_at", "-updated_at", "created_at", "-created_at", "title", "-title")
 SORTS += ("customer", "-customer")
+
+
+class StoredCaseDocumentSchema(ValueCaseSchema):
+    """A case document as stored and returned: :class:`ValueCaseSchema` whose
+    ``schema_version`` is also written (the stored document always carries it)."""
+
+    schema_version = fields.Integer(
+        load_default=SCHEMA_VERSION,
+        validate=validate.Equal(SCHEMA_VERSION),
+        metadata={"description": "Version of the document format", "example": SCHEMA_VERSION},
+    )
 
 
 class CustomerOverrideSchema(StrictSchema):
@@ -89,7 +100,7 @@ class CaseSummarySchema(StrictSchema):
 
 
 class CaseSchema(CaseSummarySchema):
-    document = StoredDocument(ValueCaseSchema, required=True)
+    document = StoredDocument(StoredCaseDocumentSchema, required=True)
 
 
 class PaginationSchema(StrictSchema):
@@ -139,7 +150,7 @@ class VersionSummarySchema(StrictSchema):
 class VersionSchema(VersionSummarySchema):
     case_id = fields.UUID(required=True)
     currency = fields.String(required=True)
-    document = StoredDocument(ValueCaseSchema, required=True)
+    document = StoredDocument(StoredCaseDocumentSchema, required=True)
 
 
 class VersionListSchema(StrictSchema):
@@ -164,7 +175,7 @@ class ExportedVersionSchema(StrictSchema):
     number = fields.Integer(required=True, validate=validate.Range(min=1), strict=True)
     created_at = UtcDateTime(required=True)
     note = fields.String(load_default="", validate=validate.Length(max=500))
-    document = StoredDocument(ValueCaseSchema, required=True, canonical=True)
+    document = StoredDocument(StoredCaseDocumentSchema, required=True, canonical=True)
 
 
 class ExportedCaseSchema(StrictSchema):

@@ -106,7 +106,7 @@ def _expected_versions() -> set[int] | None:
         return None
     versions = set()
     for tag in if_match.as_set(include_weak=False):
-        if tag.isdigit() and len(tag) < 12:
+        if tag and tag.isdigit() and len(tag) < 12:  # '""' parses as an empty tag
             versions.add(int(tag))
     return versions
 

@@ -4,8 +4,16 @@
     pdf = render_proposal(case, evaluate(case), locale="en")
 
 Both take the case (for its words) and its evaluation (for every figure - a document never
-recomputes one) and return the PDF as bytes. Errors are :class:`RenderError` subclasses.
+recomputes one) and return the PDF as bytes; :func:`render` picks one by name (the API's
+``/proposal.pdf`` and ``/briefing.pdf`` and the CLI's ``--document``). Errors are
+:class:`RenderError` subclasses: ``DocumentTooLarge`` (``.field`` names the case field or
+the limit - a 4xx for the caller), ``RenderTimeout``, ``EvaluationMismatch`` (evaluate the
+case again), ``FontMissing`` (the server lacks fonts-wqy-zenhei - a 5xx).
 """
+
+from __future__ import annotations
+
+import datetime as dt
 
 from pdf_templates.briefing import render_briefing
 from pdf_templates.errors import (
@@ -17,12 +25,27 @@ from pdf_templates.errors import (
 )
 from pdf_templates.proposal import render_proposal
 
+DOCUMENTS = ("proposal", "briefing")
+
+
+def render(
+    document: str, case, evaluation, locale: str | None = None, *, on: dt.date | None = None
+) -> bytes:
+    """The ``document`` ("proposal" or "briefing") of ``case`` as PDF bytes."""
+    if document not in DOCUMENTS:
+        raise RenderError(f"document: must be one of {', '.join(DOCUMENTS)}, got {document!r}")
+    renderer = render_proposal if document == "proposal" else render_briefing
+    return renderer(case, evaluation, locale, on=on)
+
+
 __all__ = [
+    "DOCUMENTS",
     "DocumentTooLarge",
     "EvaluationMismatch",
     "FontMissing",
     "RenderError",
     "RenderTimeout",
+    "render",
     "render_briefing",
     "render_proposal",
 ]

@@ -22,6 +22,8 @@ from marshmallow import ValidationError
 
 from valueframe.model import LOCALES
 
+DOCUMENTS = ("proposal", "briefing")  # as pdf_templates.DOCUMENTS, without importing reportlab
+
 EXIT_INVALID = 2
 EXIT_FAILED = 1
 CASE_LIMIT = 16 * 1024 * 1024  # bytes of case JSON
@@ -105,13 +107,12 @@ def _write(path: str, data: bytes) -> None:
 
 
 def cmd_render(args) -> int:
-    from pdf_templates import RenderError, render_briefing, render_proposal
+    from pdf_templates import RenderError, render
 
     case = load(args.case)
     evaluation = evaluate_case(case)
-    render = render_briefing if args.document == "briefing" else render_proposal
     try:
-        pdf = render(case, evaluation, args.lang)
+        pdf = render(args.document, case, evaluation, args.lang)
     except RenderError as error:
         raise CliError(f"cannot render the {args.document}: {error}", EXIT_FAILED) from None
     _write(args.output, pdf)
@@ -138,7 +139,7 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("case", metavar="CASE.json")
     render.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help="- = stdout")
     render.add_argument("--lang", choices=LOCALES, help="default: the case's locale")
-    render.add_argument("--document", choices=("proposal", "briefing"), default="proposal")
+    render.add_argument("--document", choices=DOCUMENTS, default="proposal")
     render.set_defaults(run=cmd_render)
     evaluate = commands.add_parser("evaluate", help="print a case's evaluation as JSON")
     evaluate.add_argument("case", metavar="CASE.json")

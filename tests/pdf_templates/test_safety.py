@@ -207,3 +207,12 @@ def test_a_missing_font_says_how_to_install_it(monkeypatch, tmp_path):
 def test_the_package_exports_its_api():
     for name in ("render_proposal", "render_briefing", "RenderError", "DocumentTooLarge"):
         assert hasattr(pdf_templates, name)
+
+
+def test_render_picks_the_document_by_name(hostile):
+    case, evaluation = hostile
+    assert pdf_templates.render("briefing", case, evaluation, "en", on=ON).startswith(b"%PDF")
+    with pytest.raises(pdf_templates.RenderError, match="document"):
+        pdf_templates.render("invoice", case, evaluation)
+    with pytest.raises(pdf_templates.RenderError, match="locale"):
+        pdf_templates.render("proposal", case, evaluation, "fr")

@@ -380,6 +380,12 @@ class Renderer:
                 8.5,
                 bold=True,
             )
+        canvas.setFillColor(theme.color("muted"))
+        notice = self.L(f"{self.kind}.notice", customer=self.case.customer.name)
+        canvas.setStrokeColor(theme.color("rule"))
+        canvas.setLineWidth(0.4)
+        canvas.line(left, 26 * mm, width - left, 26 * mm)
+        draw_text(canvas, left, 21 * mm, notice, theme, 7.5, max_width=width - 2 * left)
         canvas.setFillColor(theme.color("faint"))
         draw_text(
             canvas,

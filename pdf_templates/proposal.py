@@ -812,7 +812,7 @@ class _Proposal(Renderer):
         irr = self.ev.irr
         if irr.status == "multiple":
             roots = ", ".join(self.fmt.percent(r) for r in irr.roots)
-            return self.T("irr.multiple") + " " + self.L("irr_roots", roots=roots)
+            return self.T("irr.multiple", roots=roots)
         return self.T("irr.none")
 
     def turnover(self) -> list[Flowable]:

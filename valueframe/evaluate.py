@@ -17,6 +17,9 @@ Conventions (stated in every evaluation and every document):
   are not operating income: the headline also shows ROI without them and the release on
   its own, so an early release cannot pass for recurring value.
 - Goal attainment = sum of goal contributions x probability / (target - baseline).
+- Turnover and contribution margin before/after show the state at full effect of every
+  value's likely improvement (not probability-weighted): what the customer's books look
+  like if the plan is delivered.
 - Cost of delay = the expected monthly run-rate of recurring benefits at full effect: what
   each month of a slipped decision loses for good when the value window is fixed.
 """
@@ -306,32 +309,37 @@ class _Evaluator:
         payback = returns.payback_period(net)
         discounted = returns.discounted_payback_period(self.period_rate, net)
         payback_formula = (
-            "time after which the cumulative {} net flow stays >= 0, interpolated "
+            "time after which the cumulative {}flow stays >= 0, interpolated "
             "inside the period; none = never within the horizon"
         )
         figures["payback_years"] = ev.Figure(
-            "payback_years", self._years(payback), "years", payback_formula.format("")
+            "payback_years", self._years(payback), "years", payback_formula.format("net ")
         )
         figures["discounted_payback_years"] = ev.Figure(
             "discounted_payback_years",
             self._years(discounted),
             "years",
-            payback_formula.format("discounted"),
+            payback_formula.format("discounted net "),
             {"rate_per_period": rate},
         )
         irr = returns.irr(net)
+        roots = [annualise(root, self.per_year) for root in irr.roots]
         irr_figures = ev.IrrFigures(
             status=irr.status,
             rate=None if irr.rate is None else annualise(irr.rate, self.per_year),
-            roots=[annualise(root, self.per_year) for root in irr.roots],
-            message=irr.message,
+            roots=roots,
+            message=t(
+                f"irr.{irr.status}",
+                self.case.locale,
+                roots=", ".join(f"{root * 100:.2f}%" for root in roots),
+            ),
         )
         figures["irr"] = ev.Figure(
             "irr",
             irr_figures.rate,
             "rate",
             "IRR: the rate at which NPV = 0, per year; reported only when exactly one exists",
-            note=irr.message if irr.status != "unique" else "",
+            note=irr_figures.message if irr.status != "unique" else "",
         )
         figures["cost_of_delay_per_month"] = self._cost_of_delay()
         operating = self._benefits("likely", one_off=False)
@@ -540,6 +548,7 @@ class _Evaluator:
                 high_input=_decimal(bar.high_input),
                 npv_at_low=_decimal(bar.output_at_low),
                 npv_at_high=_decimal(bar.output_at_high),
+                base_npv=_decimal(bar.base_output),
                 swing=_decimal(bar.swing),
             )
             for bar in bars

@@ -128,6 +128,7 @@ class TornadoBar:
     high_input: Decimal
     npv_at_low: Decimal
     npv_at_high: Decimal
+    base_npv: Decimal  # every input at likely: the line the bars straddle
     swing: Decimal
 
 

@@ -166,6 +166,7 @@ class TornadoBarSchema(Schema):
     high_input = _number("money")
     npv_at_low = _number("money")
     npv_at_high = _number("money")
+    base_npv = _number("money")
     swing = _number("money")
 
 

@@ -13,10 +13,12 @@ from benchmarks import irr, monte_carlo, tornado
 
 def main() -> None:
     started = time.perf_counter()
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"valueframe benchmarks - Python {platform.python_version()}, numpy "
-        f"{np.__version__}, {os.cpu_count()} CPUs ({platform.machine()}); wall-clock "
-        "times on a shared machine: ratios are measured side by side in this run"
+        f"{np.__version__}, {os.cpu_count()} CPUs ({platform.machine()}), load average "
+        f"{load} at start; wall-clock times on a shared machine: ratios are measured side "
+        "by side in this run"
     )
     irr_figures = irr.run()
     mc_figures = monte_carlo.run()

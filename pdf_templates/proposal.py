@@ -28,6 +28,8 @@ SUMMARY_VALUES = 8  # rows of the executive summary's value table
 HEADLINE_ORDER = (
     "npv",
     "roi",
+    "roi_operating",
+    "cash_released",
     "payback_years",
     "discounted_payback_years",
     "irr",
@@ -203,6 +205,15 @@ class _Proposal(Renderer):
                 years=case.horizon_years,
             )
         )
+        released = self.fig("cash_released")
+        if released is not None and released.value:
+            facts.append(
+                self.L(
+                    "summary.released",
+                    released=fmt.money(released.value),
+                    roi=self.fig_text("roi_operating"),
+                )
+            )
         delay = self.fig("cost_of_delay_per_month")
         if delay is not None and delay.value:
             facts.append(self.L("summary.delay", amount=fmt.money(delay.value)))
@@ -761,6 +772,8 @@ class _Proposal(Renderer):
         returns = [
             (self.L("figure.npv"), self.fig_text("npv")),
             (self.L("figure.roi"), self.fig_text("roi")),
+            (self.L("figure.roi_operating"), self.fig_text("roi_operating")),
+            (self.L("figure.cash_released"), self.fig_text("cash_released")),
             (self.L("figure.irr"), self.fig_text("irr")),
             (self.L("figure.mirr"), self.fig_text("mirr")),
             (self.L("figure.payback_years"), self.fig_text("payback_years")),

@@ -87,6 +87,61 @@ IF_MATCH = {
 }
 
 
+_BASE = "https://valueframe.dev/problems/"
+PROBLEM_EXAMPLES = {
+    401: {
+        "type": _BASE + "unauthorized",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "send an API key: Authorization: Bearer vf_...",
+        "instance": "/api/v1/cases",
+    },
+    404: {
+        "type": _BASE + "not-found",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "no such case in this workspace",
+        "instance": "/api/v1/cases/0b7f6c1e-5d7a-4a36-9a57-6f4c1d2e8b90",
+    },
+    412: {
+        "type": _BASE + "precondition-failed",
+        "title": "Precondition Failed",
+        "status": 412,
+        "detail": "the case has changed since you read it; GET it again and retry",
+        "instance": "/api/v1/cases/0b7f6c1e-5d7a-4a36-9a57-6f4c1d2e8b90",
+    },
+    422: {
+        "type": _BASE + "validation",
+        "title": "Your request is not valid",
+        "status": 422,
+        "detail": "2 fields failed validation",
+        "instance": "/api/v1/cases",
+        "errors": [
+            {
+                "field": "document.values.0.driver.improvement.likely",
+                "message": "Not a valid number.",
+                "in": "body",
+            },
+            {"field": "document.colour", "message": "Unknown field.", "in": "body"},
+        ],
+    },
+    428: {
+        "type": _BASE + "precondition-required",
+        "title": "Precondition Required",
+        "status": 428,
+        "detail": 'send If-Match with the case\'s ETag (from GET), e.g. If-Match: "3"',
+        "instance": "/api/v1/cases/0b7f6c1e-5d7a-4a36-9a57-6f4c1d2e8b90",
+    },
+    429: {
+        "type": _BASE + "rate-limited",
+        "title": "Too Many Requests",
+        "status": 429,
+        "detail": "rate limit exceeded (1200 per 1 minute); retry after the Retry-After delay",
+        "instance": "/api/v1/compute/returns",
+    },
+}
+
+
 class StrictParser(FlaskParser):
     """webargs' Flask parser with strict JSON bodies and problem+json errors."""
 
@@ -147,9 +202,10 @@ class Api(flask_smorest.Api):
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
             if status >= 400:
-                response["content"] = {
-                    PROBLEM_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA},
-                }
+                content = {"schema": self.ERROR_SCHEMA}
+                if status in PROBLEM_EXAMPLES:
+                    content["example"] = PROBLEM_EXAMPLES[status]
+                response["content"] = {PROBLEM_CONTENT_TYPE: content}
             if status in (429, 503):
                 response["headers"] = {
                     "Retry-After": {

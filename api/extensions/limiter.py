@@ -19,8 +19,9 @@ def init_app(app: Flask) -> Limiter:
     config = app.config
     limiter = Limiter(
         key_func=rate_limit_key,
-        default_limits=[lambda: config["VALUEFRAME_RATE_LIMIT"]],
-        default_limits_exempt_when=lambda: g.get("principal") is None,
+        # one budget per key across all endpoints (default limits count per route)
+        application_limits=[lambda: config["VALUEFRAME_RATE_LIMIT"]],
+        application_limits_exempt_when=lambda: g.get("principal") is None,
         storage_uri=config["VALUEFRAME_RATE_LIMIT_STORAGE_URI"],
         strategy="moving-window",
         headers_enabled=False,  # it would put Retry-After on every response; see errors.py

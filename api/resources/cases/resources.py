@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import g, request, url_for
+from flask import g, make_response, request, url_for
 from flask.views import MethodView
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -70,6 +70,12 @@ def _with_etag(row: Case, status: int = 200, *, location: bool = False):
     if location:
         headers["Location"] = url_for("cases.CaseItem", case_id=row.id)
     return row, status, headers
+
+
+def _not_modified(row: Case):
+    response = make_response("", 304)
+    response.headers["ETag"] = etag(row.version)
+    return response
 
 
 def _new_case_from(args: dict):
@@ -191,7 +197,7 @@ class CaseItem(MethodView):
         """Read a case (ETag: its version)"""
         row = service.get_case(_ws(), case_id, include_deleted=args["include_deleted"])
         if request.if_none_match and request.if_none_match.contains(str(row.version)):
-            return blp_not_modified(row)
+            return _not_modified(row)
         return _with_etag(row)
 
     @unit_of_work
@@ -263,14 +269,6 @@ class CaseItem(MethodView):
         expected = service.check_if_match(row)
         service.set_deleted(_ws(), row, expected, True)
         return None, 204, {"ETag": etag(row.version)}
-
-
-def blp_not_modified(row: Case):
-    from flask import make_response
-
-    response = make_response("", 304)
-    response.headers["ETag"] = etag(row.version)
-    return response
 
 
 @blp.route("/<uuid:case_id>/restore", methods=["POST"])

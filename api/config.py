@@ -43,6 +43,7 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or os.urandom(32).hex(),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "VALUEFRAME_DB_SCHEMA": os.environ.get("VALUEFRAME_DB_SCHEMA") or None,
         "VALUEFRAME_DB_CONNECT_TIMEOUT": _int("VALUEFRAME_DB_CONNECT_TIMEOUT", 3),
         "VALUEFRAME_DB_STATEMENT_TIMEOUT_MS": _int("VALUEFRAME_DB_STATEMENT_TIMEOUT_MS", 30_000),
         "VALUEFRAME_MAX_BODY_BYTES": _int("VALUEFRAME_MAX_BODY_BYTES", 2 * MIB),

@@ -17,7 +17,6 @@ POSTGRES_URL = os.environ.get(
     "VALUEFRAME_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("sqlite", "postgres")
-TABLES = ("idempotency_record", "case_version", "value_case", "api_key", "workspace")
 
 
 def _postgres_admin(url: str):
@@ -76,13 +75,12 @@ def make_app(backend: str, tmp_path_factory, **overrides):
 
 
 def clear_tables(app) -> None:
-    from sqlalchemy import text
-
     from api.extensions.db import db
 
     with app.app_context():
-        for table in TABLES:  # DELETE beats TRUNCATE on tables this small
-            db.session.execute(text(f"DELETE FROM {table}"))
+        # every table of the models, children first; DELETE beats TRUNCATE at this size
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
         db.session.commit()
         db.session.remove()
     app.extensions["valueframe_limiter"].reset()

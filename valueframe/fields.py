@@ -18,13 +18,30 @@ MONEY_LIMIT = Decimal("1e15")  # a quadrillion in any currency is not a value ca
 RATE_LIMIT = Decimal(10)  # 1000% per year
 TEXT_LIMIT = 20_000  # characters in a free-text field
 NAME_LIMIT = 300  # characters in a name or title
+PLACES_LIMIT = 50  # decimal places of a number: "1e-999999999" would print as a billion zeros
 LOGO_LIMIT = 512 * 1024  # bytes of a PNG logo
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-class Money(fields.Decimal):
+class BoundedDecimal(fields.Decimal):
+    """A finite Decimal with at most :data:`PLACES_LIMIT` decimal places.
+
+    Decimal strings are written out in full (``format(x, "f")``), so an exponent such as
+    ``1e-999999999`` - a 12-byte input - would be stored and returned as a billion zeros,
+    and tiny divisors overflow the arithmetic. Trailing zeros count: ``"0E-100000"`` is
+    refused too. Magnitudes are bounded by each field's range.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if number is not None and number.is_finite() and -number.as_tuple().exponent > PLACES_LIMIT:
+            raise ValidationError(f"at most {PLACES_LIMIT} decimal places")
+        return number
+
+
+class Money(BoundedDecimal):
     """An amount of money: a decimal string in JSON, exact Decimal in Python."""
 
     def __init__(self, *, minimum: Decimal = -MONEY_LIMIT, **kwargs):
@@ -32,7 +49,7 @@ class Money(fields.Decimal):
         super().__init__(as_string=True, allow_nan=False, **kwargs)
 
 
-class Quantity(fields.Decimal):
+class Quantity(BoundedDecimal):
     """A bounded decimal that is not money (an indicator, a multiplier, days...)."""
 
     def __init__(self, *, minimum=-MONEY_LIMIT, maximum=MONEY_LIMIT, **kwargs):
@@ -40,7 +57,7 @@ class Quantity(fields.Decimal):
         super().__init__(as_string=True, allow_nan=False, **kwargs)
 
 
-class Rate(fields.Decimal):
+class Rate(BoundedDecimal):
     """A rate per year as a fraction (0.08 = 8%): greater than -1, at most 10."""
 
     def __init__(self, **kwargs):
@@ -51,7 +68,7 @@ class Rate(fields.Decimal):
         super().__init__(as_string=True, allow_nan=False, **kwargs)
 
 
-class Probability(fields.Decimal):
+class Probability(BoundedDecimal):
     """A probability between 0 and 1 inclusive."""
 
     def __init__(self, **kwargs):

@@ -195,6 +195,7 @@ def from_http_exception(error: HTTPException) -> Problem:
     if status == 413:
         limit = request.max_content_length if request else None
         detail = f"the body is larger than this endpoint accepts ({limit} bytes)"
+        errors = [{"field": "", "in": "body", "message": f"at most {limit} bytes"}]
     elif status == 429:
         detail = f"rate limit exceeded ({error.description}); retry after the Retry-After delay"
     elif errors is not None and status == 422:

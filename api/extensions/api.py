@@ -57,12 +57,14 @@ def require_json_content_type(*accepted: str) -> None:
     if accepted and mimetype in accepted:
         return
     if not core.is_json(mimetype):
+        detail = (
+            f"send the body as {' or '.join(accepted) or 'application/json'}"
+            f"{'' if not mimetype else f', not {mimetype}'}"
+        )
         raise Problem(
             415,
-            detail=(
-                f"send the body as {' or '.join(accepted) or 'application/json'}"
-                f"{'' if not mimetype else f', not {mimetype}'}"
-            ),
+            detail=detail,
+            errors=[{"field": "Content-Type", "in": "header", "message": detail}],
             headers={"Accept-Post": ", ".join(accepted or ("application/json",))},
         )
 

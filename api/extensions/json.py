@@ -37,6 +37,16 @@ def _path(parts) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def invalid_json(detail: str, field: str = "") -> Problem:
+    """A 400 naming where the body went wrong (``""``: the body as a whole)."""
+    return Problem(
+        400,
+        "invalid-json",
+        detail=detail,
+        errors=[{"field": field, "in": "body", "message": detail}],
+    )
+
+
 def _check_string(text: str) -> str | None:
     if "\x00" in text:
         return "must not contain the NUL character (\\u0000)"
@@ -55,11 +65,7 @@ def _inspect(value, *, check_strings: bool) -> list[dict]:
         node, path, depth = stack.pop()
         if isinstance(node, dict):
             if depth >= MAX_DEPTH:
-                raise Problem(
-                    400,
-                    "invalid-json",
-                    detail=f"JSON nested deeper than {MAX_DEPTH} levels",
-                )
+                raise invalid_json(f"JSON nested deeper than {MAX_DEPTH} levels", _path(path))
             for key, child in node.items():
                 if check_strings:
                     message = _check_string(key)
@@ -68,11 +74,7 @@ def _inspect(value, *, check_strings: bool) -> list[dict]:
                 stack.append((child, (*path, key), depth + 1))
         elif isinstance(node, list):
             if depth >= MAX_DEPTH:
-                raise Problem(
-                    400,
-                    "invalid-json",
-                    detail=f"JSON nested deeper than {MAX_DEPTH} levels",
-                )
+                raise invalid_json(f"JSON nested deeper than {MAX_DEPTH} levels", _path(path))
             stack.extend((child, (*path, i), depth + 1) for i, child in enumerate(node))
         elif isinstance(node, _NonFinite):
             errors.append(
@@ -98,11 +100,7 @@ def parse_json(raw: bytes | str, *, exact: bool = True):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise Problem(
-                400,
-                "invalid-json",
-                detail=f"the body is not valid UTF-8 (byte {error.start})",
-            ) from None
+            raise invalid_json(f"the body is not valid UTF-8 (byte {error.start})") from None
     else:
         text = raw
     try:
@@ -112,17 +110,13 @@ def parse_json(raw: bytes | str, *, exact: bool = True):
             parse_constant=_NonFinite,
         )
     except json.JSONDecodeError as error:
-        raise Problem(
-            400,
-            "invalid-json",
-            detail=f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}",
+        raise invalid_json(
+            f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
     except RecursionError:
-        raise Problem(400, "invalid-json", detail="JSON nested too deeply") from None
+        raise invalid_json("JSON nested too deeply") from None
     except ValueError:  # an integer literal past Python's digit limit
-        raise Problem(
-            400, "invalid-json", detail="a number in the body has too many digits"
-        ) from None
+        raise invalid_json("a number in the body has too many digits") from None
     check_strings = "\\u" in text
     errors = _inspect(value, check_strings=check_strings)
     if errors:

@@ -125,3 +125,6 @@ class IdempotencyRecord(db.Model):
     response_body: Mapped[str | None] = mapped_column(Text)
     response_headers: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+from api.resources.realization import models as realization_models  # noqa: E402, F401

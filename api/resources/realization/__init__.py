@@ -1,0 +1,1 @@
+"""Value realization after the sale: baselines, actuals and realization figures."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
 
@@ -27,6 +29,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+log = logging.getLogger("api.db")
 
 
 def engine_options(config: dict) -> dict:
@@ -58,9 +61,29 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _remove_session(_exc) -> None:
+    """End the request's session without letting a dead connection escape.
+
+    Flask-SQLAlchemy's own teardown closes the session, which rolls back; on a connection
+    the server has dropped (PostgreSQL restarted, the backend terminated) that rollback
+    raises out of the WSGI app after the response was made, and the client gets a bare
+    500 instead of the 503 (or 200) it was given. Runs before that teardown (Flask runs
+    them in reverse order); a dead connection is invalidated instead of rolled back.
+    """
+    try:
+        db.session.remove()
+    except sa_exc.DBAPIError as error:
+        log.warning("discarding a dead database connection: %s", type(error.orig).__name__)
+        try:
+            db.session().invalidate()
+        finally:
+            db.session.registry.clear()
+
+
 def init_app(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
+    app.teardown_appcontext(_remove_session)  # after db.init_app: it runs first
     migrations = str(Path(__file__).resolve().parent.parent / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     with app.app_context():

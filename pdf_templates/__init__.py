@@ -9,6 +9,9 @@ recomputes one) and return the PDF as bytes; :func:`render` picks one by name (t
 :class:`RenderError` subclasses: ``DocumentTooLarge`` (``.field`` names the case field or
 the limit - a 4xx for the caller), ``RenderTimeout``, ``EvaluationMismatch`` (evaluate the
 case again), ``FontMissing`` (the server lacks fonts-wqy-zenhei - a 5xx).
+
+The realization report reads a realization as well:
+``render_realization(case, evaluation, realize(case, evaluation, actuals, as_of))``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pdf_templates.errors import (
     RenderTimeout,
 )
 from pdf_templates.proposal import render_proposal
+from pdf_templates.realization import render_realization
 
 DOCUMENTS = ("proposal", "briefing")
 
@@ -48,4 +52,5 @@ __all__ = [
     "render",
     "render_briefing",
     "render_proposal",
+    "render_realization",
 ]

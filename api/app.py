@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from marshmallow import fields as ma_fields
 
-from api import auth, docs, samples
+from api import auth, docs, samples, web
 from api.config import from_environment
 from api.extensions import db as db_ext
 from api.extensions import limiter as limiter_ext
@@ -97,6 +97,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     limiter_ext.init_app(app)  # after auth: limits are keyed by the authenticated key
     docs.init_app(app)
     samples.init_app(app)
+    web.init_app(app)  # the workspace page at /app/ (a client of this API)
 
     api = Api(app)
     app.extensions["valueframe_api"] = api

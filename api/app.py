@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask
 from marshmallow import fields as ma_fields
 
-from api import auth, docs, samples, web
+from api import auth, docs, jobs, samples, web
 from api.config import from_environment
 from api.extensions import db as db_ext
 from api.extensions import limiter as limiter_ext
@@ -103,6 +103,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     app.extensions["valueframe_api"] = api
     _register_fields(api)
     _register_resources(api)
+    jobs.init_app(app, api)  # documents, jobs and the `worker` command
     return app
 
 

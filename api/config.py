@@ -63,4 +63,21 @@ def from_environment(instance_path: str) -> dict:
         "VALUEFRAME_RETRY_AFTER_SECONDS": _int("VALUEFRAME_RETRY_AFTER_SECONDS", 5),
         "SAMPLES_DIR": os.environ.get("SAMPLES_DIR") or str(REPO_ROOT / "samples"),
         "VALUEFRAME_LOG_LEVEL": os.environ.get("VALUEFRAME_LOG_LEVEL") or "INFO",
+        **_jobs(instance_path),
+    }
+
+
+def _jobs(instance_path: str) -> dict:
+    """The job queue and the document store (README "Running at scale")."""
+    return {
+        # unset: jobs run in-process, inside the request that creates them
+        "VALUEFRAME_REDIS_URL": os.environ.get("VALUEFRAME_REDIS_URL") or None,
+        "VALUEFRAME_DOCUMENT_DIR": os.environ.get("VALUEFRAME_DOCUMENT_DIR")
+        or str(Path(instance_path) / "documents"),
+        "VALUEFRAME_JOB_TIMEOUT": _int("VALUEFRAME_JOB_TIMEOUT", 300),
+        "VALUEFRAME_JOB_RETRIES": _int("VALUEFRAME_JOB_RETRIES", 2),
+        "VALUEFRAME_JOB_LEASE_SECONDS": _int("VALUEFRAME_JOB_LEASE_SECONDS", 30),
+        "VALUEFRAME_RENDER_BATCH_MAX": _int("VALUEFRAME_RENDER_BATCH_MAX", 1000),
+        "VALUEFRAME_JOB_BATCH_CHUNK_ROWS": _int("VALUEFRAME_JOB_BATCH_CHUNK_ROWS", 10_000),
+        "VALUEFRAME_JOB_SIMULATION_BUDGET": _int("VALUEFRAME_JOB_SIMULATION_BUDGET", 600_000_000),
     }

@@ -127,4 +127,5 @@ class IdempotencyRecord(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+from api.resources.jobs import models as jobs_models  # noqa: E402, F401
 from api.resources.realization import models as realization_models  # noqa: E402, F401

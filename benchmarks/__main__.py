@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 
 import numpy as np
 
-from benchmarks import irr, monte_carlo, tornado
+from benchmarks import irr, monte_carlo, renders, tornado
 
 
 def main() -> None:
+    if sys.argv[1:] == ["renders"]:  # only the job-queue benchmark
+        renders.run()
+        return
     started = time.perf_counter()
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
@@ -23,6 +27,7 @@ def main() -> None:
     irr_figures = irr.run()
     mc_figures = monte_carlo.run()
     tornado_figures = tornado.run()
+    render_figures = renders.run()
 
     rows = [
         ("batch IRR, 100k x 10", f"{irr_figures['batch_seconds'] * 1e3:,.0f} ms", "", ""),
@@ -59,6 +64,16 @@ def main() -> None:
         ("tornado, 20 drivers", f"{tornado_figures['driver_seconds'] * 1e3:,.2f} ms", "", ""),
         ("  generic, 20 inputs", f"{tornado_figures['generic_seconds'] * 1e3:,.2f} ms", "", ""),
     ]
+    if not render_figures.get("skipped"):
+        rows.append(("proposals/s, 1 worker", f"{render_figures[1]['per_second']:.2f}", "", ""))
+        rows.append(
+            (
+                "  2 workers",
+                f"{render_figures[2]['per_second']:.2f}",
+                f"{render_figures['ratio']:.2f}x",
+                "",
+            )
+        )
     print("\nSummary")
     print(f"{'measure':<32} {'figure':>12} {'ratio':>14} {'target':>10}")
     for name, figure, ratio, target in rows:

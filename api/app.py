@@ -137,11 +137,13 @@ def _register_resources(api: Api) -> None:
     from api.resources.cases.resources import blp as cases
     from api.resources.compute.resources import blp as compute
     from api.resources.health.resources import blp as health
+    from api.resources.realization.resources import blp as realization
     from api.resources.reference.resources import blp as reference
     from api.resources.workspace.resources import blp as workspace
 
     api.register_blueprint(health)
     api.register_blueprint(compute, url_prefix=f"{API_PREFIX}/compute")
     api.register_blueprint(cases, url_prefix=f"{API_PREFIX}/cases")
+    api.register_blueprint(realization, url_prefix=f"{API_PREFIX}/cases")
     api.register_blueprint(workspace, url_prefix=f"{API_PREFIX}/workspace")
     api.register_blueprint(reference, url_prefix=f"{API_PREFIX}/reference")

@@ -147,6 +147,10 @@ export class Editor {
   }
 
   renderHeader() {
+    keepFocus(this.header, () => this.fillHeader());
+  }
+
+  fillHeader() {
     const doc = this.draft;
     const status = this.statusText();
     this.header.replaceChildren(
@@ -174,7 +178,7 @@ export class Editor {
 
   renderNav() {
     const counts = this.countsByStage();
-    this.nav.replaceChildren(
+    keepFocus(this.nav, () => this.nav.replaceChildren(
       h("ol", {},
         ...STAGES.map((stage, i) =>
           h("li", {},
@@ -193,7 +197,7 @@ export class Editor {
         ),
       ),
       h("p", { class: "case-stage" }, t("web.case.at_stage", { stage: t(`stage.${this.draft.stage}`) })),
-    );
+    ));
   }
 
   countsByStage() {
@@ -220,7 +224,7 @@ export class Editor {
   }
 
   renderSide() {
-    this.side.replaceChildren(sidebar(this));
+    keepFocus(this.side, () => this.side.replaceChildren(sidebar(this)));
   }
 
   goStage(stage) {
@@ -490,6 +494,23 @@ function show(value) {
   if (value === null) return h("em", {}, t("web.none"));
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > 160 ? text.slice(0, 159) + "…" : text;
+}
+
+/** Re-render `container` with render(); the control that had focus in it gets it back. */
+function keepFocus(container, render) {
+  const active = document.activeElement;
+  let selector = null;
+  if (active && active !== container && container.contains(active)) {
+    const d = active.dataset || {};
+    if (active.id) selector = `#${CSS.escape(active.id)}`;
+    else if (d.target !== undefined) selector = `[data-target="${CSS.escape(d.target)}"][data-stage="${CSS.escape(d.stage || "")}"]`;
+    else if (d.stage) selector = `[data-stage="${CSS.escape(d.stage)}"]:not(details)`;
+    else if (active.tagName === "SUMMARY" && active.parentElement?.dataset.stage) {
+      selector = `details[data-stage="${CSS.escape(active.parentElement.dataset.stage)}"] > summary`;
+    }
+  }
+  render();
+  if (selector) container.querySelector(selector)?.focus({ preventScroll: true });
 }
 
 function findControl(root, path) {

@@ -65,8 +65,14 @@ function checklist(ed) {
   const groups = order.map((stage) => {
     const mine = items.filter((i) => i.stage === stage).sort((a, b) => SEVERITY.indexOf(a.severity) - SEVERITY.indexOf(b.severity));
     const errors = mine.filter((i) => i.severity === "error").length;
-    return h("details", { class: "check-group", open: stage === ed.stage || errors > 0 ? true : null, dataset: { stage } },
-      h("summary", {},
+    ed.ui.groups ??= {};
+    const open = ed.ui.groups[stage] ?? (stage === ed.stage || errors > 0);
+    return h("details", {
+      class: "check-group",
+      open: open ? true : null,
+      dataset: { stage },
+    },
+      h("summary", { onclick: (e) => { ed.ui.groups[stage] = !e.currentTarget.parentElement.open; } },
         h("span", {}, t(`stage.${stage}`)),
         mine.length ? h("span", { class: "check-count" }, t("web.checks.count", { n: mine.length })) : h("span", { class: "check-ok" }, t("web.checks.clear")),
       ),

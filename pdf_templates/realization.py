@@ -150,6 +150,19 @@ class _Report(Renderer):
             return self.R("as_of_value", period=r.as_of_period, n=r.periods)
         return self.R("as_of_date", period=r.as_of_period, n=r.periods, date=self.fmt.date(end))
 
+    def period_table(self, header: list, rows: list[list], widths: Sequence[float], align: str):
+        """A table by period whose second column is the period's start: left out when the
+        case has no start date (the periods are only numbered then)."""
+        if not any(row.starts_on for row in self.r.cash_flow):
+            widths = [w for i, w in enumerate(widths) if i != 1]
+            widths = [w / sum(widths) for w in widths]
+            header = [h for i, h in enumerate(header) if i != 1]
+            rows = [[c for i, c in enumerate(row) if i != 1] for row in rows]
+            align = align[:1] + align[2:]
+        last = len(rows) - 1
+        emphasis = (last,) if rows and rows[last][0] == self.R("total") else ()
+        return self.table(header, rows, widths, align, emphasis_rows=emphasis)
+
     def period_label(self, period: int) -> str:
         start = self.r.cash_flow[period].starts_on
         if period == 0:
@@ -514,7 +527,7 @@ class _Report(Renderer):
             widths += [0.175, 0.175]
         else:
             widths = [w / 0.65 for w in widths]
-        out = [self.table(header, rows, widths, "ll" + "r" * (len(header) - 2))]
+        out = [self.period_table(header, rows, widths, "ll" + "r" * (len(header) - 2))]
         if last < self.r.periods:
             out.append(self.para(self.R("values.more_periods", first=last + 1), "caption"))
         return out
@@ -604,7 +617,7 @@ class _Report(Renderer):
             ]
         )
         out.append(
-            self.table(
+            self.period_table(
                 [
                     self.L("col.period"),
                     self.L("col.starts"),
@@ -614,9 +627,8 @@ class _Report(Renderer):
                     self.R("col.costs_plan"),
                 ],
                 rows,
-                (0.08, 0.1, 0.205, 0.205, 0.205, 0.205),
+                (0.085, 0.1, 0.2, 0.2, 0.215, 0.2),
                 "llrrrr",
-                emphasis_rows=(len(rows) - 1,),
             )
         )
         out.append(self.space(4))
@@ -749,7 +761,7 @@ class _Report(Renderer):
                 ]
             )
         out.append(
-            self.table(
+            self.period_table(
                 [
                     self.L("col.period"),
                     self.L("col.starts"),

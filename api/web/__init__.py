@@ -1,39 +1,35 @@
-"""The web workspace: one page and its static assets, served by the same Flask app.
+"""The web workspace: one page and its static assets, served by the same process at /app/.
 
 The page is a client of the JSON API and nothing else: it signs in with a workspace's API
 key (kept in the browser's sessionStorage and sent as ``Authorization: Bearer``), reads and
 saves cases through ``/api/v1/cases`` (``If-Match`` on every save) and recomputes live
 figures through ``POST /api/v1/compute/evaluate``. No figure is computed here or in the
-browser. Everything it loads is served by this blueprint - no CDN.
+browser. Everything it loads is served from here - no CDN.
 
-The page and its assets carry no data and need no key, so the blueprint is public (the API
-calls the page makes are authenticated as usual). The labels it shows come from the one
-translation table (:mod:`valueframe.i18n`): ``web.*`` keys from
-``valueframe/data/labels/web.json`` plus the domain vocabulary and the stage-check findings,
-embedded in the page in both languages so the language switch needs no round trip.
+The workspace is a small Flask app of its own, mounted in front of the API's WSGI app
+(:func:`init_app`): ``/app/...`` goes to it, ``/`` redirects to it, everything else goes
+to the API untouched. So the API's url map, OpenAPI document, auth and rate limits stay
+the API's alone, and the page (which carries no data) needs no key. The labels it shows
+come from the one translation table (:mod:`valueframe.i18n`): ``web.*`` keys from
+``valueframe/data/labels/web.json`` plus the domain vocabulary and the stage-check
+findings, embedded in the page in both languages so the language switch needs no round
+trip.
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Flask, render_template
+from werkzeug.utils import redirect
 
-from api import auth
 from valueframe import model
 from valueframe.i18n import table
 from valueframe.model import LOCALES
 
-blp = Blueprint(
-    "web",
-    __name__,
-    url_prefix="/app",
-    static_folder="static",
-    static_url_path="/static",
-    template_folder="templates",
-)
-
+PREFIX = "/app"
 # Label families the page shows: its own (web.*), the domain vocabulary and the findings.
 LABEL_PREFIXES = (
     "web",
@@ -101,57 +97,78 @@ def page_labels() -> dict[str, dict[str, str]]:
     return {locale: {key: texts[locale] for key, texts in wanted.items()} for locale in LOCALES}
 
 
-def _samples() -> list[dict[str, str]]:
-    """The sample cases a new case can copy: file stem, title and language."""
-    from api.samples import sample_stems, samples_dir
+def _samples(folder: Path) -> list[dict[str, str]]:
+    """The sample cases a new case can copy (``POST /cases {"sample": id}``)."""
+    from api.samples import STEM
 
     items = []
-    for stem in sample_stems():
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        if not STEM.match(path.stem):
+            continue
         try:
-            document = json.loads((samples_dir() / f"{stem}.json").read_text(encoding="utf-8"))
-            title, locale = str(document.get("title", stem)), str(document.get("locale", ""))
+            document = json.loads(path.read_text(encoding="utf-8"))
+            title, locale = str(document.get("title", path.stem)), str(document.get("locale", ""))
         except (OSError, ValueError, AttributeError):
             continue  # an unreadable sample is reported by `samples load`, not here
-        items.append({"id": stem, "title": title, "locale": locale})
+        items.append({"id": path.stem, "title": title, "locale": locale})
     return items
 
 
-@blp.route("/")
-def workspace():
-    """The single page of the workspace (cases, the four stages, figures, history)."""
-    boot = {
-        "api": "/api/v1",
-        "labels": page_labels(),
-        "locales": list(LOCALES),
-        "samples": _samples(),
-        "enums": ENUMS,
-    }
-    response = render_template("web/workspace.html", boot=boot)
-    return response, 200, _page_headers()
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 
 
-def _page_headers() -> dict[str, str]:
-    return {
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "Cache-Control": "no-store",
-    }
+def create_workspace_app(api_app: Flask) -> Flask:
+    """The workspace as a WSGI app of its own (mounted at /app by :func:`init_app`)."""
+    web = Flask(__name__, static_url_path="/static", static_folder="static")
+    web.config["TESTING"] = api_app.config.get("TESTING", False)
+
+    @web.get("/")
+    def workspace():
+        """The single page of the workspace (cases, the four stages, figures, history)."""
+        boot = {
+            "api": "/api/v1",
+            "labels": page_labels(),
+            "locales": list(LOCALES),
+            "samples": _samples(Path(api_app.config["SAMPLES_DIR"])),
+            "enums": ENUMS,
+        }
+        return render_template("web/workspace.html", boot=boot), 200, PAGE_HEADERS
+
+    @web.after_request
+    def nosniff(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return web
 
 
-@blp.after_request
-def _static_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
+class WorkspaceMount:
+    """WSGI: ``/app/...`` to the workspace, ``/`` and ``/app`` redirect to ``/app/``,
+    everything else to the API."""
 
+    def __init__(self, api_wsgi, workspace: Flask):
+        self.api_wsgi = api_wsgi
+        self.workspace = workspace
 
-def _root():
-    return redirect(url_for("web.workspace"))
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path in ("", "/", PREFIX):
+            target = environ.get("SCRIPT_NAME", "") + PREFIX + "/"
+            return redirect(target)(environ, start_response)
+        if path.startswith(PREFIX + "/"):
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + PREFIX
+            environ["PATH_INFO"] = path[len(PREFIX) :]
+            return self.workspace(environ, start_response)
+        return self.api_wsgi(environ, start_response)
 
 
 def init_app(app: Flask) -> None:
-    """Register the workspace at ``/app/`` (and ``/`` as a redirect to it); no key needed."""
-    auth.PUBLIC_BLUEPRINTS.add(blp.name)
-    auth.PUBLIC_ENDPOINTS.add("web_root")
-    app.register_blueprint(blp)
-    app.add_url_rule("/", endpoint="web_root", view_func=_root)
+    """Serve the workspace at ``/app/`` in front of ``app`` (its url map stays the API's)."""
+    workspace = create_workspace_app(app)
+    app.extensions["valueframe_workspace"] = workspace
+    app.wsgi_app = WorkspaceMount(app.wsgi_app, workspace)

@@ -19,7 +19,7 @@ export function sidebar(ed) {
 function kpi(id, label, value, hint) {
   return h("div", { class: "kpi", id: `kpi-${id}` },
     h("dt", {}, label),
-    h("dd", {}, h("span", { class: "kpi-value", id: `kpi-${id}-value` }, value), hint ? h("span", { class: "kpi-hint" }, hint) : null),
+    h("dd", {}, h("span", { class: "kpi-value", id: `kpi-${id}-value` }, value), hint ? h("span", { class: "kpi-hint", title: hint }, hint) : null),
   );
 }
 

@@ -105,14 +105,15 @@ def _record(baseline: CaseBaseline, current: bool) -> dict:
     }
 
 
-def _baseline_body(row: Case, base: service.Baselined, warnings: list) -> dict:
+def _baseline_body(row: Case, baseline: CaseBaseline, case, warnings: list) -> dict:
+    """The baseline in force (``case`` is its version, loaded) with the history."""
     history = service.baselines(row)
     return {
-        **_record(base.baseline, True),
+        **_record(baseline, True),
         "case_id": row.id,
-        "currency": base.case.currency,
+        "currency": case.currency,
         "warnings": warnings,
-        "history": [_record(b, b.number == base.baseline.number) for b in history],
+        "history": [_record(b, b.number == baseline.number) for b in history],
     }
 
 
@@ -123,8 +124,9 @@ class Baseline(MethodView):
     def get(self, case_id):
         """The baseline in force, with the history of baselines (409 if there is none)"""
         row = cases.get_case(_ws(), case_id)
-        base = service.baselined(row)
-        return _baseline_body(row, base, check_baseline(base.case).warnings)
+        baseline = service.in_force(row)
+        case = service.baselined_case(row, baseline)
+        return _baseline_body(row, baseline, case, check_baseline(case).warnings)
 
     @idempotent
     @_case_first
@@ -140,7 +142,7 @@ class Baseline(MethodView):
         """Baseline the case: freeze the current version as the customer's commitment
 
         If-Match must carry the case's ETag: the version baselined is the one you read.
-        409 with the reasons (``errors``: path, code, message) when the case cannot be
+        409 with the reasons (``errors``: path and message) when the case cannot be
         baselined - not at stage "present", an error finding of the stage checks, not
         computable - or when this version is already the baseline in force. Warnings name
         what realization will not be able to measure. Baselining again later adds a
@@ -157,9 +159,7 @@ class Baseline(MethodView):
                 title="The case cannot be baselined",
                 detail=f"version {row.version} cannot be baselined: "
                 + "; ".join(reason.message for reason in check.reasons),
-                errors=[
-                    {"field": r.path, "code": r.code, "message": r.message} for r in check.reasons
-                ],
+                errors=[{"field": r.path, "message": r.message} for r in check.reasons],
             )
         held = service.baselines(row)
         if held and held[-1].version == row.version:
@@ -171,9 +171,8 @@ class Baseline(MethodView):
                 f"{held[-1].number}); change the case, then baseline the new version",
             )
         baseline = service.add_baseline(row, row.version, args.get("note", ""))
-        base = service.baselined(row, baseline)
         location = url_for("realization.Baseline", case_id=row.id)
-        return _baseline_body(row, base, check.warnings), 201, {"Location": location}
+        return _baseline_body(row, baseline, case, check.warnings), 201, {"Location": location}
 
 
 # -- actuals ------------------------------------------------------------------------------------
@@ -213,13 +212,18 @@ def _goal_word(value_id: str | None, base: service.Baselined) -> str | None:
     return value_id
 
 
+def _row_error(line: int, field: str, message: str) -> dict:
+    """A problem of a CSV row: its path is ``<line>.<column>`` (line 1 is the header)."""
+    return {"field": f"{line}.{field}" if field else str(line), "in": "body", "message": message}
+
+
 def _refused(refused, lines: list[int] | None = None) -> Problem:
-    errors = []
-    for index, why in refused:
-        error = {"field": why.field, "in": "body", "code": why.code, "message": why.message}
-        if lines is not None:
-            error = {"line": lines[index], **error}
-        errors.append(error)
+    errors = [
+        {"field": why.field, "in": "body", "message": why.message}
+        if lines is None
+        else _row_error(lines[index], why.field, why.message)
+        for index, why in refused
+    ]
     return Problem(
         422,
         "validation",
@@ -358,8 +362,9 @@ def import_actuals(args, case_id):
 
     Every row is checked (value and period in the baselined version, a number, an ISO date,
     a source, who reported it; one row per value and period in a file) and so is the
-    improvement each implies. Any problem: 422 whose ``errors`` list every bad row with its
-    ``line`` (1 = the header) and ``field``, and nothing is imported. Rows for a value and
+    improvement each implies. Any problem: 422 whose ``errors`` list every bad row, the
+    ``field`` being ``<line>.<column>`` (line 1 = the header, ``3.period``), and nothing is
+    imported. Rows for a value and
     period that has an actual already are corrections: they supersede it.
     """
     row = cases.get_case(_ws(), case_id)
@@ -372,7 +377,7 @@ def import_actuals(args, case_id):
         text = decode_csv(data, locale)
         parsed = parse_actuals_csv(text, base.case, locale=locale)
     except ActualsImportError as error:
-        errors = [{**e, "in": "body"} for e in error.errors]
+        errors = [_row_error(e["line"], e["field"], e["message"]) for e in error.errors]
         raise Problem(422, "validation", detail=str(error), errors=errors) from None
     new = [
         {

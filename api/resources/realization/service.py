@@ -122,10 +122,14 @@ class Baselined:
     evaluation: Evaluation
 
 
-def baselined(row: Case, baseline: CaseBaseline | None = None) -> Baselined:
-    baseline = baseline or in_force(row)
+def baselined_case(row: Case, baseline: CaseBaseline) -> ValueCase:
     version = cases.get_version(row.workspace_id, row.id, baseline.version)
-    case = load_case(version.document)
+    return load_case(version.document)
+
+
+def baselined(row: Case) -> Baselined:
+    baseline = in_force(row)
+    case = baselined_case(row, baseline)
     return Baselined(baseline, case, evaluate(case, simulate=False))
 
 
@@ -341,8 +345,7 @@ def _supersedes_problem(status: int, why: str, named: str) -> Problem:
         status,
         "validation" if status == 422 else "conflict",
         detail=f"supersedes {why}",
-        errors=[{"field": "supersedes", "in": "body", "message": why}],
-        superseded=named,
+        errors=[{"field": "supersedes", "in": "body", "message": f"{named} {why}"}],
     )
 
 

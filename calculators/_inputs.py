@@ -18,6 +18,16 @@ from calculators.errors import EmptyScheduleError, NonFiniteError, OutOfRangeErr
 
 Number = Decimal | int | float | str
 
+# Every Decimal a calculator accepts is 0 or between these in size. Decimals reach far past
+# them (1e-999999999 is finite) and a sum, product or quotient of such a number overflows
+# the decimal context (decimal.Overflow, not a CalculatorError); within them a formula
+# can combine several inputs and stay inside the context's exponent range (1e999999).
+LARGEST = Decimal("1e100000")
+SMALLEST = Decimal("1e-100000")
+# Float arrays: sizes up to 1e100, so sums over many periods and products with discount
+# factors (up to 1e200) stay finite in float64.
+ARRAY_LARGEST = 1e100
+
 
 def to_decimal(value: Number, argument: str) -> Decimal:
     """Convert ``value`` to a finite Decimal or raise naming ``argument``."""
@@ -42,6 +52,10 @@ def to_decimal(value: Number, argument: str) -> Decimal:
         raise OutOfRangeError(argument, f"expected a number, got {type(value).__name__}")
     if not result.is_finite():
         raise NonFiniteError(argument, f"must be finite, got {value!r}")
+    if result and not SMALLEST <= result.copy_abs() <= LARGEST:  # abs() would round
+        raise OutOfRangeError(
+            argument, f"must be 0 or between 1e-100000 and 1e100000 in size, got {result:.3e}"
+        )
     return result
 
 
@@ -99,4 +113,6 @@ def finite_array(values, argument: str, ndim: int | None = None) -> np.ndarray:
         raise EmptyScheduleError(argument, "must hold at least one value")
     if not np.all(np.isfinite(array)):
         raise NonFiniteError(argument, "must hold only finite numbers (no NaN or infinity)")
+    if np.any(np.abs(array) > ARRAY_LARGEST):
+        raise OutOfRangeError(argument, "must hold numbers of at most 1e100 in size")
     return array

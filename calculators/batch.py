@@ -363,11 +363,17 @@ def _closest_root_rates(cash: np.ndarray) -> np.ndarray:
             continue
         companion = np.zeros((rows.size, degree, degree))
         companion[:, np.arange(1, degree), np.arange(degree - 1)] = 1.0
-        companion[:, 0, :] = -polynomial[:, 1:] / polynomial[:, :1]
+        with np.errstate(over="ignore"):  # a leading flow of 1e-300 before one of 1e100
+            companion[:, 0, :] = -polynomial[:, 1:] / polynomial[:, :1]
+        representable = np.all(np.isfinite(companion[:, 0, :]), axis=1)
+        if not representable.all():  # roots beyond float range: no figure (NaN)
+            rows, companion = rows[representable], companion[representable]
+            if not rows.size:
+                continue
         roots = np.linalg.eigvals(companion)
-        usable = (roots.imag == 0) & (roots.real > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             candidates = 1.0 / roots.real - 1.0
+        usable = (roots.imag == 0) & (roots.real > 0) & np.isfinite(candidates)
         distance = np.where(usable, np.abs(candidates), np.inf)
         best = np.argmin(distance, axis=1)
         found = usable.any(axis=1)

@@ -40,15 +40,22 @@ BLOCK = 1024  # trials per matrix product; chunks are rounded up to whole blocks
 DISTRIBUTIONS = ("pert", "triangular")
 SCENARIOS = ("low", "likely", "high")
 PERT_LAMBDA = 4.0
+LARGEST = inputs.ARRAY_LARGEST  # the size of any amount
+LARGEST_FACTOR = 1e200  # of any discount factor: x LARGEST x periods stays below 1.8e308
 
 
 def _real(value, argument: str) -> float:
     """A finite float from a real number or a Decimal (money from the exact side)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise OutOfRangeError(argument, f"expected a number, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int or Decimal past float64
+        raise OutOfRangeError(argument, "must be at most 1e100 in size") from None
     if not math.isfinite(number):
         raise NonFiniteError(argument, f"must be finite, got {value!r}")
+    if abs(number) > LARGEST:  # amounts x discount factors x periods must stay finite
+        raise OutOfRangeError(argument, f"must be at most 1e100 in size, got {number:.3e}")
     return number
 
 
@@ -168,8 +175,21 @@ def deterministic_flows(
 
 
 def discount_factors(rate: float, periods: int) -> np.ndarray:
-    """``1 / (1 + rate)^t`` for ``t = 0..periods`` (period 0 undiscounted)."""
-    return (1.0 + rate) ** -np.arange(periods + 1, dtype=np.float64)
+    """``1 / (1 + rate)^t`` for ``t = 0..periods`` (period 0 undiscounted).
+
+    Raises :class:`~calculators.errors.OutOfRangeError` naming ``rate`` when it is not
+    above -1, or so close to -1 that a factor passes 1e200 within ``periods`` (amounts
+    times factors would overflow float64).
+    """
+    rate = _validate_rate(rate)
+    periods = _integer(periods, "periods", 0)
+    with np.errstate(over="ignore", divide="ignore"):
+        factors = (1.0 + rate) ** -np.arange(periods + 1, dtype=np.float64)
+    if not np.max(factors) <= LARGEST_FACTOR:
+        raise OutOfRangeError(
+            "rate", f"{rate} is too close to -1 to discount over {periods} periods"
+        )
+    return factors
 
 
 def payback_periods(net: np.ndarray) -> np.ndarray:
@@ -182,6 +202,7 @@ def payback_periods(net: np.ndarray) -> np.ndarray:
     ``L + (-C_L) / net_{L+1}``. It is 0 when ``C_t`` is never negative and NaN when
     ``C_t`` is still negative at the end of the horizon (never pays back).
     """
+    net = inputs.finite_array(net, "net", ndim=2)  # sizes up to 1e100: the sums stay finite
     return _payback(np.cumsum(net, axis=1))
 
 

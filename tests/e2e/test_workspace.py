@@ -199,13 +199,35 @@ def test_a_case_from_template_to_pdf(new_page, api_key, screenshots, live):
     expect(page.locator(".stage-tab[data-stage=present]")).to_contain_text("Present")
 
 
-def test_keyboard_only_sign_in_and_stage_change(new_page, api_key, screenshots):
+def test_keyboard_only_search_create_and_stage_change(new_page, api_key, screenshots, live):
+    with live.app.test_client() as client:
+        created = client.post(
+            f"{API}/cases",
+            json={
+                "template": "logistics",
+                "locale": "zh-CN",
+                "customer": {"name": "Kestrel Freight"},
+            },
+            headers={"Authorization": f"Bearer {api_key}"},
+        )
+    assert created.status_code == 201
     page = new_page()
     page.goto("/app/")
     expect(page.locator("#api-key")).to_be_focused()
     page.keyboard.type(api_key)
     page.keyboard.press("Enter")
     expect(page.locator("#new-case")).to_be_visible()
+
+    # Search by customer and filter by stage (the list asks the API each time).
+    page.locator("#case-search").focus()
+    page.keyboard.type("kestrel")
+    expect(page.locator("table.cases tbody tr")).to_have_count(1)
+    expect(page.locator("table.cases tbody")).to_contain_text("Kestrel Freight")
+    page.locator("#case-stage").select_option("locate")
+    expect(page.locator(".empty")).to_be_visible()
+    page.locator("#case-stage").select_option("")
+    page.locator("#case-search").fill("")
+    expect(page.locator("table.cases tbody tr").first).to_be_visible()
     page.locator("#new-case").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#create-dialog")).to_be_visible()

@@ -12,6 +12,9 @@ const topbar = byId("topbar");
 let editor = null;
 let workspace = null;
 let listState = { page: 1, customer: "", stage: "", industry: "", sort: "-updated_at" };
+let view = 0; // bumped by every route(): a late answer for an older view is dropped
+
+const onList = () => !/^#\/case\//.test(location.hash) && Boolean(getKey());
 
 document.documentElement.lang = getLang();
 
@@ -94,6 +97,8 @@ function signIn(message) {
 // -- the case list --------------------------------------------------------------------------
 
 async function caseList() {
+  if (!onList() || editor) return;
+  const mine = ++view;
   const params = new URLSearchParams({ page: listState.page, per_page: 20, sort: listState.sort });
   if (listState.customer) params.set("customer", listState.customer);
   if (listState.stage) params.set("stage", listState.stage);
@@ -131,6 +136,7 @@ async function caseList() {
   }
   try {
     const { data } = await call("GET", `/cases?${params}`);
+    if (mine !== view) return;
     const industries = [...new Set(data.items.map((c) => c.industry))];
     results.replaceChildren(
       h("datalist", { id: "industries" }, ...industries.map((x) => h("option", { value: x }))),
@@ -236,6 +242,7 @@ async function createDialog() {
 // -- router ---------------------------------------------------------------------------------
 
 async function route() {
+  view += 1;
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/case\/([0-9a-f-]{36})(?:\/(\w+))?/);
   if (editor && (!match || match[1] !== editor.id)) {

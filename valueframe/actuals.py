@@ -38,7 +38,15 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import fields, post_load, validate
 
-from valueframe.fields import MONEY_LIMIT, NAME_LIMIT, TEXT_LIMIT, Name, Quantity, Text
+from valueframe.fields import (
+    MONEY_LIMIT,
+    NAME_LIMIT,
+    PLACES_LIMIT,
+    TEXT_LIMIT,
+    Name,
+    Quantity,
+    Text,
+)
 from valueframe.i18n import t, table
 from valueframe.model import LOCALES, ValueCase
 from valueframe.schema import StrictSchema
@@ -404,8 +412,11 @@ def _number(text: str, line: int, fail) -> Decimal | None:
     if number is None or not number.is_finite():
         fail(line, "indicator_value", "not_a_number", text=text)
         return None
-    if abs(number) > MONEY_LIMIT:
+    if number.copy_abs() > MONEY_LIMIT:  # abs() rounds: 1e999999999 would overflow
         fail(line, "indicator_value", "out_of_range", limit=str(MONEY_LIMIT))
+        return None
+    if -number.as_tuple().exponent > PLACES_LIMIT:  # as the JSON Quantity: no billion zeros
+        fail(line, "indicator_value", "out_of_range", limit=f"1e-{PLACES_LIMIT}")
         return None
     return number
 

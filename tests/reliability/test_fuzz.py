@@ -7,9 +7,11 @@ run past their 404), and invalid requests (negative mode). Every response must p
 ``not_a_server_error`` and ``response_schema_conformance`` (it matches its documented
 schema). Failures are collected, not shrunk, so one run reports all of them.
 
-Nothing is excluded: every operation of the document is fuzzed. Operations that answer with
-a rendered document (PDF) get fewer examples: each costs a full render, and what is fuzzed
-there is the parameters, not the renderer (tests/pdf_templates does that).
+Nothing is excluded: every operation of the document is fuzzed. Two kinds get fewer
+examples to keep the run near a minute: operations that render documents (a PDF answer, or
+a render request) - each example costs full renders, and what is fuzzed there is the
+parameters, not the renderer (tests/pdf_templates and test_pdf_safety.py do that) - and the
+two imports, whose bodies hold whole case histories (generating one takes about a second).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from tests.api.helpers import API, create_case, if_match, sample_document
 
 # per operation and mode: over 1,000 requests in CI; VALUEFRAME_FUZZ_EXAMPLES=200 digs deeper
 EXAMPLES = int(os.environ.get("VALUEFRAME_FUZZ_EXAMPLES") or 15)
-EXPENSIVE = 3  # operations answering with a rendered document
+EXPENSIVE = 5  # operations that render documents or take whole exported histories
 MINIMUM_REQUESTS = 1000
 
 
@@ -63,6 +65,8 @@ def fuzz_target(tmp_path_factory):
 
 
 def _expensive(operation) -> bool:
+    if operation.path.endswith(("/cases/import", "/workspace/import", "/renders")):
+        return True
     responses = operation.definition.raw.get("responses", {})
     return any(
         "application/pdf" in (response.get("content") or {})

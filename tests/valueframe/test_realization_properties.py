@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from calculators import risk
 from valueframe.actuals import Actual, parse_actuals_csv
 from valueframe.evaluate import evaluate
+from valueframe.fields import PLACES_LIMIT
 from valueframe.realization import realize
 from valueframe.schema import load_case
 from valueframe.valuation import stream_amounts
@@ -208,7 +209,9 @@ names = st.text(
         st.tuples(
             st.sampled_from(["v1", None]),
             st.integers(1, 4),
-            st.decimals(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+            st.decimals(
+                allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9
+            ).filter(lambda d: -d.as_tuple().exponent <= PLACES_LIMIT),
             st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31)),
             names,
             names,

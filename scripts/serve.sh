@@ -11,6 +11,13 @@ FLASK=(.venv/bin/flask --app api)
 KEY_FILE="instance/demo-api-key"
 mkdir -p instance
 
+# One rate-limit budget per key across all gunicorn workers: share the counters in Redis
+# when a Redis answers locally (otherwise each worker counts for itself).
+if [ -z "${VALUEFRAME_RATE_LIMIT_STORAGE_URI:-}" ] && command -v redis-cli >/dev/null 2>&1 \
+  && [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ]; then
+  export VALUEFRAME_RATE_LIMIT_STORAGE_URI="redis://127.0.0.1:6379"
+fi
+
 echo "==> migrating the database"
 "${FLASK[@]}" db upgrade
 

@@ -91,11 +91,12 @@ def _crowded(marks, x_of, distance: float = 55) -> bool:
 
 def _string(x, y, label, theme: Theme, size=None, anchor="start", color=None, bold=False):
     size = size or CHART["font_size"]
+    font, label = F.single(clean(label), theme.fonts, bold)
     return String(
         x,
         y,
-        clean(label),
-        fontName=F.font_for(label, theme.fonts, bold),
+        label,
+        fontName=font,
         fontSize=size,
         fillColor=color or theme.color("muted"),
         textAnchor=anchor,

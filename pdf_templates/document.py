@@ -51,7 +51,7 @@ def draw_text(canvas, x: float, y: float, text: str, theme: Theme, size: float, 
     the width drawn. ``align`` is left or right (x is then the right edge)."""
     bold = kw.get("bold", False)
     max_width = kw.get("max_width")
-    text = clean(text).replace("\n", " ")
+    text = F.drawable(clean(text).replace("\n", " "))
     if max_width is not None and F.width(text, theme.fonts, size, bold) > max_width:
         while text and F.width(text + "…", theme.fonts, size, bold) > max_width:
             text = text[: max(len(text) - max(len(text) // 8, 1), 0)]
@@ -224,7 +224,7 @@ class Document(BaseDocTemplate):
         canvas.rotate(35)
         canvas.setFillColor(tint(self.theme.color("negative"), 0.08))
         size = 54
-        font = F.font_for(text, self.theme.fonts, bold=True)
+        font, text = F.single(text, self.theme.fonts, bold=True)
         canvas.setFont(font, size)
         canvas.drawCentredString(0, 0, text)
         canvas.restoreState()

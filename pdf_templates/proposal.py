@@ -355,7 +355,7 @@ class _Proposal(Renderer):
             level = self.L("solution.level_line", level=self.level_label(solution.level))
             solution_lines.append(f'<font size="7">{txt(level)}</font>')
             for capability in solution.capabilities[:3]:
-                solution_lines.append(f'<font size="6.8">• {txt(capability)}</font>')
+                solution_lines.append(f'<font size="6.8">{txt("• " + capability)}</font>')
         if ev.goal is not None and ev.goal.attainment.value is not None:
             closing = txt(
                 self.L(

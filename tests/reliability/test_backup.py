@@ -1,10 +1,12 @@
 """Backup and restore: a workspace export imported into a FRESH database (a new SQLite file,
-or a new PostgreSQL schema) reproduces every case and every version byte for byte.
+or a new PostgreSQL schema) reproduces every case and every version byte for byte, and
+every baseline and actual (corrections and their history) of a baselined case.
 
 tests/api/test_export_import.py compares the export documents of the samples. Here the
 cases are built to stress the round trip - text in many scripts, numbers at the bounds the
 schema allows (fifteen integer digits, fifty decimal places), a logo, long histories,
-a deleted case and a restored version - and every read endpoint of every case and version
+a deleted case and a restored version, a re-baselined case with actuals and corrections -
+and every read endpoint of every case and version
 is compared byte for byte between the original and the restored database, then the restore
 is exported and restored again (a fixed point).
 """
@@ -15,6 +17,7 @@ import base64
 import json
 
 from tests.api.helpers import API, create_case, if_match, sample_document
+from tests.api.test_export_import import realization_reads, seed_realization
 from tests.pdf_templates.cases import tiny_png
 
 EDGE_TEXT = "Ünïcødé 中文 العربية עברית \u202eRTL\u202c e\u0301 𝔘 🧾 \t tab «»"
@@ -52,6 +55,7 @@ def _seed(client, headers) -> list[str]:
     ids.append(gone["id"])
     deleted = client.delete(f"{API}/cases/{gone['id']}", headers=if_match(headers, 1))
     assert deleted.status_code == 204
+    ids.append(seed_realization(client, headers))
     return ids
 
 
@@ -72,6 +76,7 @@ def _every_read(client, headers, ids: list[str]) -> dict[str, bytes]:
             bodies[f"{path} ETag"] = (response.headers.get("ETag") or "").encode()
     listed = client.get(f"{API}/cases?include_deleted=true&sort=created_at", headers=headers)
     bodies["list"] = listed.data
+    bodies.update(realization_reads(client, headers, ids[-1]))  # the baselined case
     return bodies
 
 
@@ -98,14 +103,26 @@ def test_export_import_into_a_fresh_database_reproduces_every_byte(app, app_fact
     assert export.status_code == 200
     document = json.loads(export.data)
     assert [c["id"] for c in document["cases"]] == ids
-    assert [len(c["versions"]) for c in document["cases"]] == [17, 1, 1]
+    assert [len(c["versions"]) for c in document["cases"]] == [17, 1, 1, 2]
+    assert [(len(c["baselines"]), len(c["actuals"])) for c in document["cases"]] == [
+        (0, 0),
+        (0, 0),
+        (0, 0),
+        (2, 11),
+    ]
     original = _every_read(client, auth, ids)
 
     backend = app.config["TEST_BACKEND"]
     restored_client, restored_headers, result = _restore_into_fresh(
         app_factory, backend, export.data
     )
-    assert result == {"imported": 3, "versions": 19, "case_ids": ids}
+    assert result == {
+        "imported": 4,
+        "versions": 21,
+        "baselines": 2,
+        "actuals": 11,
+        "case_ids": ids,
+    }
     assert _every_read(restored_client, restored_headers, ids) == original
     again = restored_client.get(f"{API}/workspace/export", headers=restored_headers)
     assert again.data == export.data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from reportlab.lib import colors
@@ -57,7 +58,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-class Renderer:
+class Renderer(ABC):
     """One document being rendered: the case, its evaluation and the locale."""
 
     kind = "proposal"
@@ -339,8 +340,34 @@ class Renderer:
     def multi_pass(self) -> bool:
         return True
 
-    def story(self) -> list[Flowable]:  # pragma: no cover - subclasses
-        raise NotImplementedError
+    @abstractmethod
+    def story(self) -> list[Flowable]:
+        """The document's flowables, cover excluded."""
+
+    def period_conventions(self) -> list[tuple[str, str]]:
+        """Currency, discount rate and periods: the first rows of every method table."""
+        ev, fmt = self.ev, self.fmt
+        return [
+            (self.L("method.currency"), ev.currency),
+            (
+                self.L("method.discount_rate"),
+                self.L(
+                    "method.discount_rate_value",
+                    annual=fmt.rate(ev.discount_rate),
+                    period=fmt.rate(ev.period_rate),
+                    months=ev.period_months,
+                ),
+            ),
+            (
+                self.L("method.periods"),
+                self.L(
+                    "method.periods_value",
+                    n=ev.periods,
+                    months=ev.period_months,
+                    years=self.case.horizon_years,
+                ),
+            ),
+        ]
 
     # -- the cover ------------------------------------------------------------------------
 

@@ -1000,25 +1000,7 @@ class _Proposal(Renderer):
             )
             out.append(self.para(self.L("method.evidence_legend"), "caption"))
         conventions = [
-            (self.L("method.currency"), ev.currency),
-            (
-                self.L("method.discount_rate"),
-                self.L(
-                    "method.discount_rate_value",
-                    annual=fmt.rate(ev.discount_rate),
-                    period=fmt.rate(ev.period_rate),
-                    months=ev.period_months,
-                ),
-            ),
-            (
-                self.L("method.periods"),
-                self.L(
-                    "method.periods_value",
-                    n=ev.periods,
-                    months=ev.period_months,
-                    years=case.horizon_years,
-                ),
-            ),
+            *self.period_conventions(),
             (self.L("method.day_count"), str(ev.day_count)),
             (self.L("method.npv_convention"), self.L("method.npv_convention_value")),
             (self.L("method.irr_convention"), self.L("method.irr_convention_value")),

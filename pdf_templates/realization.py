@@ -864,30 +864,12 @@ class _Report(Renderer):
     # -- 7. method and measurements --------------------------------------------------------------
 
     def method(self) -> list[Flowable]:
-        r, ev, fmt, case = self.r, self.ev, self.fmt, self.case
+        r = self.r
         out = self.heading("realization.section.method", "method")
         out.append(self.h3(self.theme.txt(self.R("method.rules"))))
         out += self.bullets(conventions(self.locale))
         settings = [
-            (self.L("method.currency"), r.currency),
-            (
-                self.L("method.discount_rate"),
-                self.L(
-                    "method.discount_rate_value",
-                    annual=fmt.rate(ev.discount_rate),
-                    period=fmt.rate(ev.period_rate),
-                    months=ev.period_months,
-                ),
-            ),
-            (
-                self.L("method.periods"),
-                self.L(
-                    "method.periods_value",
-                    n=r.periods,
-                    months=r.period_months,
-                    years=case.horizon_years,
-                ),
-            ),
+            *self.period_conventions(),
             (
                 self.R("method.thresholds"),
                 self.R(

@@ -7,6 +7,7 @@ import pyxirr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.schedules import realistic_schedules as realistic
 from calculators.batch import (
     IRR_MULTIPLE,
     IRR_NONE,
@@ -20,24 +21,6 @@ from calculators.batch import (
 from calculators.errors import EmptyScheduleError, NonFiniteError, OutOfRangeError
 
 SETTINGS = settings(max_examples=60, deadline=None)
-
-
-def realistic(rows, periods, seed):
-    """An investment at t=0, then mostly positive flows; ~4% with a large negative flow
-    later (several sign changes), ~3% all negative (no IRR)."""
-    rng = np.random.default_rng(seed)
-    investment = rng.uniform(50_000, 500_000, rows)
-    flows = np.empty((rows, periods + 1))
-    flows[:, 0] = -investment
-    yearly = investment * rng.uniform(0.02, 0.45, rows)
-    flows[:, 1:] = yearly[:, None] * rng.uniform(0.5, 1.5, (rows, periods))
-    pick = rng.random(rows)
-    late = pick < 0.04
-    column = rng.integers(2, periods + 1, rows)
-    flows[late, column[late]] = -investment[late] * rng.uniform(0.1, 1.0, late.sum())
-    negative = (pick >= 0.04) & (pick < 0.07)
-    flows[negative, 1:] *= -1
-    return flows
 
 
 def reference_irr(flows):
